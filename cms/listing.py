@@ -1,0 +1,33 @@
+"""Pagination and filter choices shared by the listing pages."""
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest
+from wagtail.models import Locale
+
+DEFAULT_PAGE_SIZE = 12
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = DEFAULT_PAGE_SIZE) -> dict:
+    """Invalid or out-of-range page numbers show the nearest valid page instead of a 404."""
+    paginator = Paginator(queryset, per_page)
+    page: PaginatorPage = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"items": page, "paginator": paginator, "query_string": query.urlencode()}
+
+
+def listing_filter_options(topic_link: type[Model], district_link: type[Model]) -> dict:
+    """Topics and districts that are actually used, in the active locale, for filter menus."""
+    topic_model = topic_link._meta.get_field("topic").related_model
+    district_model = district_link._meta.get_field("district").related_model
+    locale = Locale.get_active()
+    topic_keys = topic_link.objects.values("topic__translation_key")
+    district_keys = district_link.objects.values("district__translation_key")
+    return {
+        "topics": topic_model.objects.filter(locale=locale, translation_key__in=topic_keys),
+        "districts": district_model.objects.live()
+        .filter(locale=locale, translation_key__in=district_keys)
+        .order_by("title"),
+    }

@@ -1,0 +1,110 @@
+"""Page plumbing shared by every content type: SEO, social and listing fields."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+
+
+def _page_link(label) -> models.ForeignKey:
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class BasePage(Page):
+    """Every public page: a social image and a listing teaser beside Wagtail's SEO fields."""
+
+    listing_teaser = models.TextField(
+        _("listing teaser"),
+        blank=True,
+        max_length=400,
+        help_text=_("Short text shown in listings and search results. Falls back to the intro."),
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("listing image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("social media image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown when the page is shared (Open Graph). Falls back to the listing image."),
+    )
+
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+                FieldPanel("social_image"),
+            ],
+            heading=_("Search engines and social media"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("listing_teaser"), FieldPanel("listing_image")],
+            heading=_("Listings"),
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("Navigation")),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_teaser(self) -> str:
+        return self.listing_teaser or self.search_description or ""
+
+    def get_jsonld(self, request=None) -> dict | None:
+        """schema.org description of the page; page types override this."""
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["institute_name"] = settings.IKPE_NAME
+        return context
+
+
+@register_setting(icon="list-ul")
+class FooterLinks(BaseSiteSetting):
+    """Legal and accessibility pages every page links to; shown in the reader's locale."""
+
+    imprint_page = _page_link(_("Imprint"))
+    privacy_page = _page_link(_("Privacy policy"))
+    accessibility_page = _page_link(_("Accessibility statement"))
+    easy_read_page = _page_link(_("Easy-read German"))
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    panels = [
+        FieldPanel("imprint_page"),
+        FieldPanel("privacy_page"),
+        FieldPanel("accessibility_page"),
+        FieldPanel("easy_read_page"),
+        FieldPanel("contact_email"),
+    ]
+
+    class Meta:
+        verbose_name = _("footer links")
+
+    def pages(self) -> list[Page]:
+        linked = [
+            self.imprint_page,
+            self.privacy_page,
+            self.accessibility_page,
+            self.easy_read_page,
+        ]
+        return [page.localized for page in linked if page is not None and page.live]

@@ -1,0 +1,52 @@
+"""One sitemap for both locales, with hreflang alternates between translations."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Locale, Page
+
+
+class LocalizedSitemap(Sitemap):
+    """Wagtail's sitemap covers only the site root's tree, i.e. one locale; this covers all."""
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        roots = Page.objects.filter(translation_key=root.translation_key)
+        in_any_tree = Q()
+        for tree in roots:
+            in_any_tree |= Q(path__startswith=tree.path)
+        return (
+            Page.objects.filter(in_any_tree)
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )
+
+    def _urls(self, page, protocol, domain):
+        pages = list(self.paginator.page(page).object_list)
+        by_key = defaultdict(list)
+        for item in pages:
+            by_key[item.translation_key].append(item)
+        languages = dict(Locale.objects.values_list("pk", "language_code"))
+        urls = []
+        for item in pages:
+            alternates = [
+                {
+                    "lang_code": languages[other.locale_id],
+                    "location": other.get_full_url(self.request),
+                }
+                for other in by_key[item.translation_key]
+            ]
+            urls.append(
+                {
+                    "item": item,
+                    "location": item.get_full_url(self.request),
+                    "lastmod": item.last_published_at or item.latest_revision_created_at,
+                    "alternates": alternates if len(alternates) > 1 else [],
+                }
+            )
+        self.latest_lastmod = max((u["lastmod"] for u in urls if u["lastmod"]), default=None)
+        return urls

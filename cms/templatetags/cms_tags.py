@@ -1,0 +1,84 @@
+"""Template tags for the shared layout: language switcher, hreflang, menus and JSON-LD."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, Site
+
+from cms.i18n import localized_many
+
+register = template.Library()
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _live_translation(page: Page, locale: Locale) -> Page | None:
+    return page.get_translations(inclusive=True).live().filter(locale=locale).first()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, page: Page | None = None) -> list[dict]:
+    """One link per language: the translation, else the nearest translated ancestor.
+
+    ``exact`` tells whether the link is a real translation, which is what hreflang needs.
+    """
+    request = context["request"]
+    current = get_language()
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    links = []
+    for code, name in settings.LANGUAGES:
+        url, exact = None, False
+        locale = locales.get(code)
+        if page is not None and locale is not None:
+            for candidate in [page, *reversed(page.get_ancestors().filter(depth__gt=1))]:
+                translation = _live_translation(candidate, locale)
+                if translation is not None:
+                    url, exact = translation.get_url(request), candidate.pk == page.pk
+                    break
+        if url is None:
+            url = translate_url(request.path, code)
+            exact = page is None
+        links.append(
+            {"code": code, "name": name, "url": url, "exact": exact, "current": code == current}
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def menu_pages(context) -> list[Page]:
+    """Top-level pages marked “show in menus”, in the active locale."""
+    site = Site.find_for_request(context["request"])
+    if site is None:
+        return []
+    root = site.root_page.localized
+    return list(root.get_children().live().public().in_menu().specific())
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context) -> str:
+    site = Site.find_for_request(context["request"])
+    return site.root_page.localized.get_url(context["request"]) if site else "/"
+
+
+@register.simple_tag(takes_context=True)
+def jsonld(context, page) -> str:
+    """schema.org JSON-LD for the page, escaped so no content can close the script tag."""
+    data = page.get_jsonld(context.get("request")) if hasattr(page, "get_jsonld") else None
+    if not data:
+        return ""
+    data = {"@context": "https://schema.org", **data}
+    data.setdefault("url", page.get_full_url(context.get("request")))
+    data.setdefault("inLanguage", page.locale.language_code)
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def localized_all(objects):
+    """Swap related snippets or pages for their translation in the active locale."""
+    return localized_many(objects)

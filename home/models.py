@@ -1,0 +1,75 @@
+"""The home page and free-form standard pages (about, Impressum, Datenschutz, …)."""
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, body_blocks
+from cms.models import BasePage
+
+
+class HomePage(BasePage):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("content"))
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "home.StandardPage",
+        "projects.ProjectIndexPage",
+        "publications.PublicationIndexPage",
+        "districts.DistrictIndexPage",
+    ]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        project_model = apps.get_model("projects", "ProjectPage")
+        publication_model = apps.get_model("publications", "PublicationPage")
+        context["projects"] = (
+            project_model.objects.live()
+            .public()
+            .filter(locale=self.locale)
+            .order_by("-start_date")[:3]
+        )
+        context["publications"] = (
+            publication_model.objects.live()
+            .public()
+            .filter(locale=self.locale)
+            .order_by("-publication_date")[:3]
+        )
+        return context
+
+    def get_jsonld(self, request=None) -> dict:
+        return {"@type": "ResearchOrganization", "name": self.title}
+
+
+class StandardPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("content"))
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(BasePage.promote_panels, heading=_("SEO")),
+            ObjectList(BasePage.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    def get_teaser(self) -> str:
+        return self.listing_teaser or self.intro or self.search_description
+
+    def get_jsonld(self, request=None) -> dict:
+        return {"@type": "WebPage", "name": self.title}

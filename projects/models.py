@@ -1,0 +1,283 @@
+"""Research and advisory projects of the institute."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES, body_blocks
+from cms.dates import current_month, first_of_month
+from cms.listing import listing_filter_options, paginate
+from cms.models import BasePage
+from directory.models import TopicLink
+from districts.models import DistrictLink
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("running")
+    COMPLETED = "completed", _("completed")
+
+
+def filter_by_status(
+    queryset: QuerySet, status: str, today: datetime.date | None = None
+) -> QuerySet:
+    """Status is derived from the dates, so filtering translates it back into date ranges."""
+    month = current_month(today)
+    if status == ProjectStatus.PLANNED:
+        return queryset.filter(start_date__gt=month)
+    if status == ProjectStatus.COMPLETED:
+        return queryset.filter(end_date__lt=month)
+    if status == ProjectStatus.RUNNING:
+        return queryset.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=month), start_date__lte=month
+        )
+    return queryset
+
+
+def filter_projects(projects: QuerySet, request) -> dict:
+    """Apply the listing filters from the query string; unknown values are ignored."""
+    status = request.GET.get("status", "")
+    topic = request.GET.get("topic", "")
+    district = request.GET.get("district", "")
+    if status in ProjectStatus.values:
+        projects = filter_by_status(projects, status)
+    if topic:
+        projects = projects.filter(topic_links__topic__slug=topic)
+    if district:
+        projects = projects.filter(district_links__district__ags=district)
+    filters = {"status": status, "topic": topic, "district": district}
+    return {
+        **paginate(request, projects.distinct()),
+        "filters": filters,
+        "filter_options": listing_filter_options(ProjectTopic, ProjectDistrict),
+        "statuses": ProjectStatus.choices,
+    }
+
+
+class ProjectIndexPage(BasePage):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["projects.ProjectPage"]
+    max_count_per_parent = 1
+    page_size = 12
+
+    class Meta:
+        verbose_name = _("project index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        projects = ProjectPage.objects.child_of(self).live().public().order_by("-start_date")
+        context.update(filter_projects(projects, request))
+        return context
+
+
+class ProjectPage(BasePage):
+    acronym = models.CharField(
+        _("acronym"), max_length=30, blank=True, help_text=_("Short name, e.g. “ThILIK”.")
+    )
+    start_date = models.DateField(
+        _("start"), help_text=_("Month precision: the day is set to the first of the month.")
+    )
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Leave empty for open-ended projects.")
+    )
+    teaser = models.TextField(_("teaser"), max_length=600, help_text=_("One or two sentences."))
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("description"))
+    districts_as_of = models.DateField(
+        _("participating districts as of"),
+        null=True,
+        blank=True,
+        help_text=_("Month the list of districts refers to (“Stand Mai 2022”)."),
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("acronym"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Duration")),
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+        InlinePanel("topic_links", label=_("Topics")),
+    ]
+    people_panels = [
+        InlinePanel("people", label=_("Lead and contacts")),
+        InlinePanel("organisations", label=_("Partners and funders")),
+    ]
+    region_panels = [
+        FieldPanel("districts_as_of"),
+        InlinePanel("district_links", label=_("Participating districts")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(people_panels, heading=_("People and funding")),
+            ObjectList(region_panels, heading=_("Regions")),
+            ObjectList(BasePage.promote_panels, heading=_("SEO")),
+            ObjectList(BasePage.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("acronym", boost=10),
+        index.AutocompleteField("acronym"),
+        index.SearchField("teaser", boost=2),
+        index.SearchField("body"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+    parent_page_types = ["projects.ProjectIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def clean(self):
+        super().clean()
+        self.start_date = first_of_month(self.start_date)
+        self.end_date = first_of_month(self.end_date)
+        self.districts_as_of = first_of_month(self.districts_as_of)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end must not be before the start.")})
+
+    def get_status(self, today: datetime.date | None = None) -> str:
+        month = current_month(today)
+        if self.start_date and self.start_date > month:
+            return ProjectStatus.PLANNED
+        if self.end_date and self.end_date < month:
+            return ProjectStatus.COMPLETED
+        return ProjectStatus.RUNNING
+
+    @property
+    def status(self) -> str:
+        return self.get_status()
+
+    def get_status_display(self) -> str:
+        return ProjectStatus(self.status).label
+
+    def get_teaser(self) -> str:
+        return self.listing_teaser or self.teaser
+
+    def get_people(self, role: str | None = None) -> list["ProjectPerson"]:
+        people = self.people.all()
+        return [p for p in people if role is None or p.role == role]
+
+    def get_jsonld(self, request=None) -> dict:
+        data = {
+            "@type": "ResearchProject",
+            "name": self.title,
+            "description": self.teaser,
+            "startDate": self.start_date.strftime("%Y-%m"),
+        }
+        if self.acronym:
+            data["alternateName"] = self.acronym
+        if self.end_date:
+            data["endDate"] = self.end_date.strftime("%Y-%m")
+        funders = [link.organisation for link in self.organisations.all() if link.role == "funder"]
+        if funders:
+            data["funder"] = [org.get_jsonld() for org in funders]
+        return data
+
+
+class ProjectPerson(Orderable):
+    """A person's part in a project, optionally limited in time (“bis 05/2022”)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Project lead")
+        CONTACT = "contact", _("Contact")
+        STAFF = "staff", _("Staff")
+
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(
+        "directory.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONTACT)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("person"), FieldPanel("role")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("project person")
+
+    def clean(self):
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end must not be before the start.")})
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        month = current_month(today)
+        if self.valid_from and first_of_month(self.valid_from) > month:
+            return False
+        return not (self.valid_until and first_of_month(self.valid_until) < month)
+
+
+class ProjectOrganisation(TranslatableMixin, Orderable):
+    """A partner or funder; the funding programme is translated with the page."""
+
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        FUNDER = "funder", _("Funder")
+
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="organisations")
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+    programme = models.CharField(
+        _("funding programme"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. “ESF – poverty prevention guideline”."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("role")]),
+        FieldPanel("programme"),
+    ]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("partner or funder")
+
+
+class ProjectDistrict(DistrictLink):
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="district_links")
+
+
+class ProjectTopic(TopicLink):
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="topic_links")
+
+
+class ProjectLink(Orderable):
+    """A publication's or interview's related project; concrete models add the ParentalKey."""
+
+    project = models.ForeignKey(
+        ProjectPage, verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("project")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("related project")
+        verbose_name_plural = _("related projects")
