@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -176,6 +177,25 @@ class ProjectPage(BasePage):
     def get_people(self, role: str | None = None) -> list["ProjectPerson"]:
         people = self.people.all()
         return [p for p in people if role is None or p.role == role]
+
+    def _linked(self, model_name: str):
+        """Live pages in this locale that name any translation of this project."""
+        model = apps.get_model("publications", model_name)
+        return (
+            model.objects.live()
+            .public()
+            .filter(
+                locale_id=self.locale_id,
+                project_links__project__translation_key=self.translation_key,
+            )
+            .distinct()
+        )
+
+    def get_publications(self):
+        return self._linked("PublicationPage").order_by("-publication_date")
+
+    def get_interviews(self):
+        return self._linked("InterviewPage").order_by("-interview_date")
 
     def get_jsonld(self, request=None) -> dict:
         data = {
