@@ -110,6 +110,12 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
         index.AutocompleteField("name"),
         index.FilterField("locale"),
     ]
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("short_name"),
+        SynchronizedField("kind"),
+        SynchronizedField("url"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("organisation")

@@ -15,6 +15,7 @@ from wagtail.admin.panels import (
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.models import BasePage
@@ -120,6 +121,7 @@ class DistrictPage(BasePage):
         index.SearchField("profile"),
         index.FilterField("kind"),
     ]
+    override_translatable_fields = [SynchronizedField("ags"), SynchronizedField("seat")]
     parent_page_types = ["districts.DistrictIndexPage"]
     subpage_types: list[str] = []
 

@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
@@ -98,6 +99,13 @@ class ProjectPage(BasePage):
     end_date = models.DateField(
         _("end"), null=True, blank=True, help_text=_("Leave empty for open-ended projects.")
     )
+    dates_precision = models.CharField(
+        _("precision of the dates"),
+        max_length=5,
+        choices=[("month", _("Month")), ("year", _("Year only"))],
+        default="month",
+        help_text=_("Choose “year only” when the source gives years, e.g. “2016 – 2022”."),
+    )
     teaser = models.TextField(_("teaser"), max_length=600, help_text=_("One or two sentences."))
     body = StreamField(body_blocks(), blank=True, verbose_name=_("description"))
     districts_as_of = models.DateField(
@@ -110,7 +118,10 @@ class ProjectPage(BasePage):
     content_panels = [
         *BasePage.content_panels,
         FieldPanel("acronym"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Duration")),
+        FieldRowPanel(
+            [FieldPanel("start_date"), FieldPanel("end_date"), FieldPanel("dates_precision")],
+            heading=_("Duration"),
+        ),
         FieldPanel("teaser"),
         FieldPanel("body"),
         InlinePanel("topic_links", label=_("Topics")),
@@ -141,6 +152,7 @@ class ProjectPage(BasePage):
         index.FilterField("start_date"),
         index.FilterField("end_date"),
     ]
+    override_translatable_fields = [SynchronizedField("acronym")]
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types: list[str] = []
 
@@ -153,8 +165,17 @@ class ProjectPage(BasePage):
         self.start_date = first_of_month(self.start_date)
         self.end_date = first_of_month(self.end_date)
         self.districts_as_of = first_of_month(self.districts_as_of)
+        if self.dates_precision == "year":
+            # A year-only end means the project runs through that December.
+            self.start_date = self.start_date and self.start_date.replace(month=1)
+            self.end_date = self.end_date and self.end_date.replace(month=12)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end must not be before the start.")})
+
+    @property
+    def date_format(self) -> str:
+        """Django date format for the duration: “Januar 2021” or “2016”."""
+        return "Y" if self.dates_precision == "year" else "F Y"
 
     def get_status(self, today: datetime.date | None = None) -> str:
         month = current_month(today)

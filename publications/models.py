@@ -17,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.listing import listing_filter_options, paginate
@@ -178,6 +179,7 @@ class PublicationPage(RoutablePageMixin, BasePage):
         index.FilterField("publication_date"),
         index.FilterField("kind"),
     ]
+    override_translatable_fields = [SynchronizedField("isbn"), SynchronizedField("doi")]
     parent_page_types = ["publications.PublicationIndexPage"]
     subpage_types: list[str] = []
 

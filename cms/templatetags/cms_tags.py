@@ -82,3 +82,12 @@ def jsonld(context, page) -> str:
 def localized_all(objects):
     """Swap related snippets or pages for their translation in the active locale."""
     return localized_many(objects)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url) -> str:
+    """Make a URL absolute for canonical, hreflang and Open Graph; absolute URLs pass through."""
+    request = context.get("request")
+    if not url or request is None:
+        return url or ""
+    return request.build_absolute_uri(url)
