@@ -91,3 +91,21 @@ def absolute_url(context, url) -> str:
     if not url or request is None:
         return url or ""
     return request.build_absolute_uri(url)
+
+
+def _role_position(link) -> int:
+    """Position of the link's role in its model's role choices (lead before contact before …)."""
+    choices = [value for value, _label in type(link)._meta.get_field("role").choices or []]
+    return choices.index(link.role) if link.role in choices else len(choices)
+
+
+@register.filter
+def current_links(links):
+    """Person links valid today (``is_current()``), ordered by role as the choices list them."""
+    return sorted((link for link in links if link.is_current()), key=_role_position)
+
+
+@register.filter
+def former_links(links):
+    """Person links no longer (or not yet) valid today."""
+    return [link for link in links if not link.is_current()]
