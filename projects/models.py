@@ -229,9 +229,18 @@ class ProjectPage(BasePage):
             data["alternateName"] = self.acronym
         if self.end_date:
             data["endDate"] = self.end_date.strftime("%Y-%m")
-        funders = [link.organisation for link in self.organisations.all() if link.role == "funder"]
+        organisations = list(self.organisations.select_related("organisation"))
+        funders = [link.organisation for link in organisations if link.role == "funder"]
         if funders:
             data["funder"] = [org.get_jsonld() for org in funders]
+        partners = [link.organisation for link in organisations if link.role == "partner"]
+        if partners:
+            data["parentOrganization"] = [org.get_jsonld() for org in partners]
+        members = [
+            link.person for link in self.people.select_related("person") if link.is_current()
+        ]
+        if members:
+            data["member"] = [person.get_jsonld() for person in members]
         return data
 
 
