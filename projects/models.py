@@ -233,9 +233,6 @@ class ProjectPage(BasePage):
         funders = [link.organisation for link in organisations if link.role == "funder"]
         if funders:
             data["funder"] = [org.get_jsonld() for org in funders]
-        partners = [link.organisation for link in organisations if link.role == "partner"]
-        if partners:
-            data["parentOrganization"] = [org.get_jsonld() for org in partners]
         members = [
             link.person for link in self.people.select_related("person") if link.is_current()
         ]
