@@ -51,17 +51,23 @@ class Command(BaseCommand):
             raise CommandError(f"District CSV not found: {csv_path}")
         self.glossary = Glossary()
         self.created = 0
+        self.de = Locale.objects.get_or_create(language_code="de")[0]
+        self.en = Locale.objects.get_or_create(language_code="en")[0]
         with transaction.atomic():
-            self.de = Locale.objects.get_or_create(language_code="de")[0]
-            self.en = Locale.objects.get_or_create(language_code="en")[0]
-            self.load(csv_path)
+            originals = self.load(csv_path)
+        for instance in originals:
+            # One transaction each: wagtail-localize publishes on commit, and a publish
+            # deferred past later tree changes would write stale tree counters back.
+            with transaction.atomic():
+                self.translate(instance)
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
         )
 
     # -- loading -------------------------------------------------------------------------
 
-    def load(self, csv_path: Path) -> None:
+    def load(self, csv_path: Path) -> list:
+        """Create the German originals; return them in the order they must be translated."""
         g = self.glossary
         topics = {
             slug: self.snippet(Topic, {"slug": slug}, name=g(name))
@@ -101,12 +107,10 @@ class Command(BaseCommand):
         standard = {data["key"]: self.standard_page(home, data) for data in demo.STANDARD_PAGES}
         self.footer(standard)
 
-        for snippet in [*topics.values(), *people.values(), *orgs.values(), *series.values()]:
-            self.translate(snippet)
-        for page in (
+        pages = (
             home.get_descendants(inclusive=True).filter(locale=self.de).specific().order_by("path")
-        ):
-            self.translate(page)
+        )
+        return [*topics.values(), *people.values(), *orgs.values(), *series.values(), *pages]
 
     def snippet(self, model, lookup: dict, **defaults):
         obj, created = model.objects.get_or_create(locale=self.de, **lookup, defaults=defaults)
