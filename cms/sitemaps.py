@@ -25,6 +25,10 @@ class LocalizedSitemap(Sitemap):
             .specific()
         )
 
+    def absolute(self, page: Page) -> str:
+        """Same host as the request, like canonical and hreflang links on the pages."""
+        return self.request.build_absolute_uri(page.get_url(self.request))
+
     def _urls(self, page, protocol, domain):
         pages = list(self.paginator.page(page).object_list)
         by_key = defaultdict(list)
@@ -36,14 +40,14 @@ class LocalizedSitemap(Sitemap):
             alternates = [
                 {
                     "lang_code": languages[other.locale_id],
-                    "location": other.get_full_url(self.request),
+                    "location": self.absolute(other),
                 }
                 for other in by_key[item.translation_key]
             ]
             urls.append(
                 {
                     "item": item,
-                    "location": item.get_full_url(self.request),
+                    "location": self.absolute(item),
                     "lastmod": item.last_published_at or item.latest_revision_created_at,
                     "alternates": alternates if len(alternates) > 1 else [],
                 }

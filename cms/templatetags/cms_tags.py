@@ -72,7 +72,8 @@ def jsonld(context, page) -> str:
     if not data:
         return ""
     data = {"@context": "https://schema.org", **data}
-    data.setdefault("url", page.get_full_url(context.get("request")))
+    request = context.get("request")
+    data.setdefault("url", request.build_absolute_uri(page.url) if request else page.full_url)
     data.setdefault("inLanguage", page.locale.language_code)
     payload = json.dumps(data, ensure_ascii=False, default=str).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

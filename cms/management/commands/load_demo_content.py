@@ -32,6 +32,16 @@ from publications.models import (
 )
 
 DEFAULT_DISTRICTS_CSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "thueringen-kreise.csv"
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
+def german_slug(name: str) -> str:
+    """“Sömmerda” → “soemmerda”, as Germans spell umlauts in URLs."""
+    return slugify(name.translate(UMLAUTS))
+
+
 KIND_FROM_CSV = {"Landkreis": "landkreis", "kreisfreie Stadt": "kreisfreie_stadt"}
 
 
@@ -181,7 +191,7 @@ class Command(BaseCommand):
                 )
                 page = DistrictPage(
                     title=name,
-                    slug=slugify(name),
+                    slug=german_slug(name),
                     kind=kind,
                     ags=row["ags"],
                     seat=row["seat"],
