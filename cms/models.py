@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
@@ -77,6 +77,17 @@ class BasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["institute_name"] = settings.IKPE_NAME
         return context
+
+
+def page_tabs(*tabs: tuple[list, str]) -> TabbedInterface:
+    """Editor tabs for a page type: its own (panels, heading) pairs, then SEO and settings."""
+    return TabbedInterface(
+        [
+            *(ObjectList(panels, heading=heading) for panels, heading in tabs),
+            ObjectList(BasePage.promote_panels, heading=_("SEO")),
+            ObjectList(BasePage.settings_panels, heading=_("Settings")),
+        ]
+    )
 
 
 @register_setting(icon="list-ul")

@@ -9,8 +9,6 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
 )
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
@@ -18,7 +16,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
-from cms.models import BasePage
+from cms.models import BasePage, page_tabs
 
 ags_validator = RegexValidator(
     r"^16\d{3}$", _("Enter the 5-digit official key of a Thuringian district (16xxx).")
@@ -105,14 +103,7 @@ class DistrictPage(BasePage):
         ),
         FieldPanel("integration_contact"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(facts_panels, heading=_("Facts and contact")),
-            ObjectList(BasePage.promote_panels, heading=_("SEO")),
-            ObjectList(BasePage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    edit_handler = page_tabs((content_panels, _("Content")), (facts_panels, _("Facts and contact")))
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("official_name"),

@@ -3,12 +3,12 @@
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
-from cms.models import BasePage
+from cms.models import BasePage, page_tabs
 
 
 class HomePage(BasePage):
@@ -54,13 +54,7 @@ class StandardPage(BasePage):
     body = StreamField(body_blocks(), blank=True, verbose_name=_("content"))
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(BasePage.promote_panels, heading=_("SEO")),
-            ObjectList(BasePage.settings_panels, heading=_("Settings")),
-        ]
-    )
+    edit_handler = page_tabs((content_panels, _("Content")))
     search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]

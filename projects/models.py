@@ -12,8 +12,6 @@ from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
-    ObjectList,
-    TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, TranslatableMixin
@@ -23,7 +21,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
 from cms.listing import listing_filter_options, paginate
-from cms.models import BasePage
+from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
 
@@ -134,14 +132,10 @@ class ProjectPage(BasePage):
         FieldPanel("districts_as_of"),
         InlinePanel("district_links", label=_("Participating districts")),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(people_panels, heading=_("People and funding")),
-            ObjectList(region_panels, heading=_("Regions")),
-            ObjectList(BasePage.promote_panels, heading=_("SEO")),
-            ObjectList(BasePage.settings_panels, heading=_("Settings")),
-        ]
+    edit_handler = page_tabs(
+        (content_panels, _("Content")),
+        (people_panels, _("People and funding")),
+        (region_panels, _("Regions")),
     )
     search_fields = [
         *BasePage.search_fields,

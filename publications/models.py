@@ -9,8 +9,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
 )
 from wagtail.blocks import CharBlock
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -21,7 +19,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.listing import listing_filter_options, paginate
-from cms.models import BasePage
+from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
 from projects.models import ProjectLink
@@ -161,14 +159,10 @@ class PublicationPage(RoutablePageMixin, BasePage):
         InlinePanel("project_links", label=_("Related projects")),
         InlinePanel("district_links", label=_("Related districts")),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(bibliographic_panels, heading=_("Bibliographic data")),
-            ObjectList(relation_panels, heading=_("Relations")),
-            ObjectList(BasePage.promote_panels, heading=_("SEO")),
-            ObjectList(BasePage.settings_panels, heading=_("Settings")),
-        ]
+    edit_handler = page_tabs(
+        (content_panels, _("Content")),
+        (bibliographic_panels, _("Bibliographic data")),
+        (relation_panels, _("Relations")),
     )
     search_fields = [
         *BasePage.search_fields,
@@ -266,14 +260,10 @@ class InterviewPage(BasePage):
         InlinePanel("district_links", label=_("Related districts")),
         FieldPanel("is_sample"),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(people_panels, heading=_("People")),
-            ObjectList(relation_panels, heading=_("Relations")),
-            ObjectList(BasePage.promote_panels, heading=_("SEO")),
-            ObjectList(BasePage.settings_panels, heading=_("Settings")),
-        ]
+    edit_handler = page_tabs(
+        (content_panels, _("Content")),
+        (people_panels, _("People")),
+        (relation_panels, _("Relations")),
     )
     search_fields = [
         *BasePage.search_fields,
