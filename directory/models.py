@@ -36,7 +36,7 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("family_name"),
         FieldPanel("role"),
         FieldPanel("photo"),
-        MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contact")),
+        MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contact details")),
     ]
     search_fields = [
         index.SearchField("given_name", boost=2),
