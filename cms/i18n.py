@@ -4,9 +4,29 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
 T = TypeVar("T", bound=Model)
+
+_locales: dict[str, Locale] = {}
+
+
+def active_locale() -> Locale:
+    """``Locale.get_active()`` without a query per call: locales change only in the admin."""
+    code = get_language() or ""
+    if code not in _locales:
+        _locales[code] = Locale.get_active()
+    return _locales[code]
+
+
+def _forget_locales(**kwargs) -> None:
+    _locales.clear()
+
+
+post_save.connect(_forget_locales, sender=Locale)
+post_delete.connect(_forget_locales, sender=Locale)
 
 
 def localized_many(objects: Iterable[T], locale: Locale | None = None) -> list[T]:
@@ -19,7 +39,7 @@ def localized_many(objects: Iterable[T], locale: Locale | None = None) -> list[T
     objects = list(objects)
     if not objects:
         return objects
-    locale = locale or Locale.get_active()
+    locale = locale or active_locale()
     model = type(objects[0])
     keys = {obj.translation_key for obj in objects if obj.locale_id != locale.pk}
     if not keys:
@@ -29,3 +49,16 @@ def localized_many(objects: Iterable[T], locale: Locale | None = None) -> list[T
         queryset = queryset.live().specific()
     translations = {obj.translation_key: obj for obj in queryset}
     return [translations.get(obj.translation_key, obj) for obj in objects]
+
+
+def localize_links(links: Iterable[Model], field: str) -> list[Model]:
+    """Give each relation row a ``target`` attribute: its target in the reader's locale.
+
+    Pass a queryset with ``select_related(field)``; the translations then cost one query
+    for the whole list instead of one per row.
+    """
+    links = list(links)
+    targets = localized_many([getattr(link, field) for link in links])
+    for link, target in zip(links, targets, strict=True):
+        link.target = target
+    return links

@@ -4,7 +4,8 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest
-from wagtail.models import Locale
+
+from cms.i18n import active_locale
 
 DEFAULT_PAGE_SIZE = 12
 
@@ -22,7 +23,7 @@ def listing_filter_options(topic_link: type[Model], district_link: type[Model]) 
     """Topics and districts that are actually used, in the active locale, for filter menus."""
     topic_model = topic_link._meta.get_field("topic").related_model
     district_model = district_link._meta.get_field("district").related_model
-    locale = Locale.get_active()
+    locale = active_locale()
     topic_keys = topic_link.objects.values("topic__translation_key")
     district_keys = district_link.objects.values("district__translation_key")
     return {

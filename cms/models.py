@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Tabbed
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
+from cms.i18n import localized_many
+
 
 def _page_link(label) -> models.ForeignKey:
     return models.ForeignKey(
@@ -112,10 +114,9 @@ class FooterLinks(BaseSiteSetting):
         verbose_name = _("footer links")
 
     def pages(self) -> list[Page]:
-        linked = [
-            self.imprint_page,
-            self.privacy_page,
-            self.accessibility_page,
-            self.easy_read_page,
-        ]
-        return [page.localized for page in linked if page is not None and page.live]
+        """The linked pages in the reader's locale, fetched together."""
+        ids = [self.imprint_page_id, self.privacy_page_id, self.accessibility_page_id]
+        ids.append(self.easy_read_page_id)
+        by_id = Page.objects.in_bulk([pk for pk in ids if pk])
+        linked = [by_id[pk] for pk in ids if pk in by_id]
+        return [page for page in localized_many(linked) if page.live]

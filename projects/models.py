@@ -20,6 +20,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
+from cms.i18n import localize_links
 from cms.listing import listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
@@ -192,6 +193,20 @@ class ProjectPage(BasePage):
     def get_people(self, role: str | None = None) -> list["ProjectPerson"]:
         people = self.people.all()
         return [p for p in people if role is None or p.role == role]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            people=list(self.people.select_related("person")),
+            organisations=localize_links(
+                self.organisations.select_related("organisation"), "organisation"
+            ),
+            topic_links=localize_links(self.topic_links.select_related("topic"), "topic"),
+            district_links=localize_links(
+                self.district_links.select_related("district"), "district"
+            ),
+        )
+        return context
 
     def _linked(self, model_name: str):
         """Live pages in this locale that name any translation of this project."""

@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
+from cms.i18n import localize_links, localized_many
 from cms.listing import listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
@@ -25,6 +26,16 @@ from districts.models import DistrictLink
 from projects.models import ProjectLink
 from publications.citation import citation_response, publication_jsonld
 from publications.validators import normalise_isbn, validate_doi, validate_isbn
+
+
+def relation_context(page) -> dict:
+    """Related projects and districts of a publication or interview, in the reader's locale."""
+    return {
+        "project_links": localize_links(page.project_links.select_related("project"), "project"),
+        "district_links": localize_links(
+            page.district_links.select_related("district"), "district"
+        ),
+    }
 
 
 class PublicationSeries(TranslatableMixin, models.Model):
@@ -189,6 +200,28 @@ class PublicationPage(RoutablePageMixin, BasePage):
     def get_teaser(self) -> str:
         return self.listing_teaser or self.subtitle or self.search_description
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            relation_context(self),
+            authors=list(self.authors.select_related("person")),
+            series=localized_many([self.series])[0] if self.series_id else None,
+            topic_links=localize_links(self.topic_links.select_related("topic"), "topic"),
+            interviews=self.get_interviews(),
+        )
+        return context
+
+    def get_interviews(self):
+        """Interviews published in any translation of this publication, in its locale."""
+        return (
+            InterviewPage.objects.live()
+            .public()
+            .filter(
+                locale_id=self.locale_id, related_publication__translation_key=self.translation_key
+            )
+            .order_by("interview_date")
+        )
+
     def get_authors(self, role: str | None = None) -> list["PublicationPerson"]:
         return [a for a in self.authors.all() if role is None or a.role == role]
 
@@ -280,6 +313,24 @@ class InterviewPage(BasePage):
 
     def get_teaser(self) -> str:
         return self.listing_teaser or self.lead
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        participants = localize_links(
+            self.participants.select_related("person", "institution"), "person"
+        )
+        institutions = iter(localized_many(p.institution for p in participants if p.institution_id))
+        for participant in participants:
+            participant.institution_target = (
+                next(institutions) if participant.institution_id else None
+            )
+        publication = self.related_publication
+        context.update(
+            relation_context(self),
+            participants=participants,
+            related_publication=localized_many([publication])[0] if publication else None,
+        )
+        return context
 
     def get_participants(self, kind: str) -> list["InterviewParticipant"]:
         return [p for p in self.participants.all() if p.kind == kind]

@@ -8,7 +8,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cms.i18n import localized_many
 
@@ -17,29 +17,34 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _live_translation(page: Page, locale: Locale) -> Page | None:
-    return page.get_translations(inclusive=True).live().filter(locale=locale).first()
-
-
 @register.simple_tag(takes_context=True)
 def language_links(context, page: Page | None = None) -> list[dict]:
     """One link per language: the translation, else the nearest translated ancestor.
 
     ``exact`` tells whether the link is a real translation, which is what hreflang needs.
+    The translations of the page and all its ancestors come from one query.
     """
     request = context["request"]
     current = get_language()
-    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    found: dict[tuple[str, str], Page] = {}
+    chain: list[Page] = []
+    if page is not None:
+        chain = [page, *reversed(page.get_ancestors().filter(depth__gt=1))]
+        keys = {p.translation_key for p in chain}
+        for translation in (
+            Page.objects.filter(translation_key__in=keys).live().select_related("locale")
+        ):
+            found[(str(translation.translation_key), translation.locale.language_code)] = (
+                translation
+            )
     links = []
     for code, name in settings.LANGUAGES:
         url, exact = None, False
-        locale = locales.get(code)
-        if page is not None and locale is not None:
-            for candidate in [page, *reversed(page.get_ancestors().filter(depth__gt=1))]:
-                translation = _live_translation(candidate, locale)
-                if translation is not None:
-                    url, exact = translation.get_url(request), candidate.pk == page.pk
-                    break
+        for candidate in chain:
+            translation = found.get((str(candidate.translation_key), code))
+            if translation is not None:
+                url, exact = translation.get_url(request), candidate.pk == page.pk
+                break
         if url is None:
             url = translate_url(request.path, code)
             exact = page is None
