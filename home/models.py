@@ -1,6 +1,5 @@
 """The home page and free-form standard pages (about, Impressum, Datenschutz, …)."""
 
-from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -9,6 +8,8 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.models import BasePage, page_tabs
+from projects.models import ProjectPage, ProjectStatus, filter_by_status
+from publications.models import PublicationPage
 
 
 class HomePage(BasePage):
@@ -29,16 +30,15 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        project_model = apps.get_model("projects", "ProjectPage")
-        publication_model = apps.get_model("publications", "PublicationPage")
-        context["projects"] = (
-            project_model.objects.live()
-            .public()
-            .filter(locale=self.locale)
-            .order_by("-start_date")[:3]
+        projects = ProjectPage.objects.live().public().filter(locale=self.locale)
+        running = list(
+            filter_by_status(projects, ProjectStatus.RUNNING).order_by("-start_date")[:3]
         )
+        # With nothing running, show the latest projects under a heading that says so.
+        context["projects_are_current"] = bool(running)
+        context["projects"] = running or list(projects.order_by("-start_date")[:3])
         context["publications"] = (
-            publication_model.objects.live()
+            PublicationPage.objects.live()
             .public()
             .filter(locale=self.locale)
             .order_by("-publication_date")[:3]

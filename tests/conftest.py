@@ -1,14 +1,18 @@
-"""Shared fixtures: the demo content is loaded once per test session into the test database.
+"""Shared fixtures for the IKPE test suite.
 
-Tests marked ``django_db`` run inside a transaction that is rolled back afterwards, so they
-can read (and even change) the demo content without affecting other tests.
+The demo content (German, translated to English through wagtail-localize) is loaded once per
+test session into the test database. Tests marked ``django_db`` run inside a transaction
+that is rolled back afterwards, so they can read and even change the demo content freely.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Locale, Page
@@ -16,21 +20,63 @@ from wagtail.models import Locale, Page
 from districts.models import DistrictIndexPage, DistrictPage
 from home.models import HomePage
 from projects.models import ProjectIndexPage, ProjectPage
-from publications.models import InterviewPage, PublicationIndexPage, PublicationPage
+from publications.models import PublicationIndexPage, PublicationPage
+
+LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+
+# Filled by ``django_db_setup``: what the demo loader left behind, for test_demo_content.
+DEMO_LOAD = pytest.StashKey[dict]()
+
+
+def pytest_configure(config):
+    # WhiteNoise warns about the missing collectstatic directory on every request.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def _compile_messages() -> None:
+    """Compile stale locale/*.po to .mo (what `make test` does first), so German shows up.
+
+    The .mo files are build artefacts (git-ignored); the project's own command writes them.
+    """
+    stale = [
+        po
+        for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compile_translations", verbosity=0)
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
     """Migrate (pytest-django), then load the demo site once for the whole session."""
+    _compile_messages()
+    report = pytestconfig.stash.setdefault(DEMO_LOAD, {})
     with django_db_blocker.unblock():
         call_command("load_demo_content", verbosity=0)
+        # Remember the tree's state as the command left it; test_demo_content checks it.
+        report["tree_problems"] = Page.find_problems()
+        if any(report["tree_problems"]):
+            # Repair it so the remaining tests exercise the site rather than this one bug
+            # (see test_demo_content.test_demo_content_leaves_a_consistent_page_tree).
+            Page.fix_tree()
 
 
 @pytest.fixture(autouse=True)
-def _reset_language():
-    """Requests activate a language; do not let it leak into the next test."""
+def _isolate_process_state():
+    """Requests activate a language and fill caches; keep both from leaking between tests."""
+    cache.clear()
     yield
-    translation.activate("de")
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+# -- the demo site ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -46,11 +92,6 @@ def en(db) -> Locale:
 @pytest.fixture
 def home(de) -> HomePage:
     return HomePage.objects.get(locale=de, depth=2)
-
-
-@pytest.fixture
-def home_en(en) -> HomePage:
-    return HomePage.objects.get(locale=en, depth=2)
 
 
 @pytest.fixture
@@ -74,11 +115,6 @@ def thilik(de) -> ProjectPage:
 
 
 @pytest.fixture
-def thilik_en(en) -> ProjectPage:
-    return ProjectPage.objects.get(locale=en, slug="thilik")
-
-
-@pytest.fixture
 def vielfalt(de) -> ProjectPage:
     return ProjectPage.objects.get(locale=de, slug="vielfalt-leben")
 
@@ -89,13 +125,8 @@ def volume_1(de) -> PublicationPage:
 
 
 @pytest.fixture
-def interview(de) -> InterviewPage:
-    return InterviewPage.objects.get(locale=de)
-
-
-@pytest.fixture
-def jena(de) -> DistrictPage:
-    return DistrictPage.objects.get(locale=de, ags="16053")
+def volume_1_en(en) -> PublicationPage:
+    return PublicationPage.objects.get(locale=en, slug="municipal-integration-management-volume-1")
 
 
 @pytest.fixture
@@ -121,6 +152,9 @@ def make_project(project_index):
     return make
 
 
+# -- users -----------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(
@@ -130,7 +164,7 @@ def superuser(db):
 
 @pytest.fixture
 def editor(db):
-    """A user in Wagtail's default “Editors” group, with access to the admin."""
+    """A user in Wagtail's default “Editors” group."""
     user = get_user_model().objects.create_user(
         "testeditor", "testeditor@example.org", "irrelevant-password-123"
     )
@@ -150,25 +184,12 @@ def editor_client(client, editor):
     return client
 
 
-def html(response) -> str:
-    """The decoded body of a (possibly template) response."""
-    return response.content.decode(response.charset or "utf-8")
+@pytest.fixture
+def demo_load_report(django_db_setup, pytestconfig) -> dict:
+    """What ``load_demo_content`` left behind before the suite repaired anything."""
+    return pytestconfig.stash[DEMO_LOAD]
 
 
-def page_of_each_type() -> dict[str, Page]:
-    """One live German demo page per page type."""
-    de = Locale.objects.get(language_code="de")
-    models = [
-        HomePage,
-        ProjectIndexPage,
-        ProjectPage,
-        PublicationIndexPage,
-        PublicationPage,
-        InterviewPage,
-        DistrictIndexPage,
-        DistrictPage,
-    ]
-    from home.models import StandardPage
-
-    models.append(StandardPage)
-    return {model.__name__: model.objects.filter(locale=de).first() for model in models}
+@pytest.fixture
+def jena_de(de) -> DistrictPage:
+    return DistrictPage.objects.get(locale=de, ags="16053")

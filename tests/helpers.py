@@ -1,0 +1,71 @@
+"""Helpers for reading responses; plain functions, imported by the test modules."""
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from wagtail.models import Locale, Page
+
+LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+
+
+def text(response) -> str:
+    """The decoded body of a response."""
+    return response.content.decode(response.charset or "utf-8")
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self, names: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.names = names
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.names:
+            self.tags.append((tag, {key: value or "" for key, value in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+def tags(response_or_html, *names: str) -> list[dict]:
+    """Attributes of every start tag with one of ``names`` (e.g. "a", "link", "meta")."""
+    html = response_or_html if isinstance(response_or_html, str) else text(response_or_html)
+    collector = _TagCollector(set(names))
+    collector.feed(html)
+    return [attrs for _name, attrs in collector.tags]
+
+
+def german(msgid: str) -> str | None:
+    """The German translation of a UI string from locale/de, or None while it is missing."""
+    path = LOCALE_DIR / "de" / "LC_MESSAGES" / "django.po"
+    if not path.exists():
+        return None
+    entry = polib.pofile(str(path)).find(msgid)
+    if entry is None or not entry.msgstr or "fuzzy" in entry.flags:
+        return None
+    return entry.msgstr
+
+
+def one_page_per_type() -> dict[str, Page]:
+    """One live German demo page of every page type, by model name."""
+    de = Locale.objects.get(language_code="de")
+    from districts.models import DistrictIndexPage, DistrictPage
+    from home.models import HomePage, StandardPage
+    from projects.models import ProjectIndexPage, ProjectPage
+    from publications.models import InterviewPage, PublicationIndexPage, PublicationPage
+
+    models = [
+        HomePage,
+        StandardPage,
+        ProjectIndexPage,
+        ProjectPage,
+        PublicationIndexPage,
+        PublicationPage,
+        InterviewPage,
+        DistrictIndexPage,
+        DistrictPage,
+    ]
+    return {
+        model.__name__: model.objects.filter(locale=de).order_by("path").first() for model in models
+    }
