@@ -21,8 +21,19 @@ def active_locale() -> Locale:
     return _locales[code]
 
 
+_language_codes: dict[int, str] = {}
+
+
+def language_code_for(locale_id: int) -> str:
+    """Language code of a locale id, cached like ``active_locale``."""
+    if locale_id not in _language_codes:
+        _language_codes.update(Locale.objects.values_list("pk", "language_code"))
+    return _language_codes.get(locale_id, "")
+
+
 def _forget_locales(**kwargs) -> None:
     _locales.clear()
+    _language_codes.clear()
 
 
 post_save.connect(_forget_locales, sender=Locale)

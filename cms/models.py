@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -70,6 +71,18 @@ class BasePage(Page):
 
     def get_teaser(self) -> str:
         return self.listing_teaser or self.search_description or ""
+
+    def get_search_summary(self) -> str:
+        """Plain text that search results quote from: the teaser, then the body."""
+        parts = [self.get_teaser()]
+        for name in ("abstract", "profile", "intro", "lead", "body"):
+            value = getattr(self, name, None)
+            if value:
+                field = self._meta.get_field(name)
+                if hasattr(field, "get_searchable_content"):  # StreamField
+                    value = " ".join(field.get_searchable_content(value))
+                parts.append(str(value))
+        return " ".join(strip_tags(part) for part in parts if part)
 
     def get_jsonld(self, request=None) -> dict | None:
         """schema.org description of the page; page types override this."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -21,7 +22,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("search/", search_views.search, name="search"),
+    path(_("search/"), search_views.search, name="search"),
+    path(_("search/suggestions/"), search_views.suggestions, name="search_suggestions"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -21,6 +21,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
 from cms.i18n import localize_links
+from cms.indexing import districts_text, people_text, related_text, topics_text
 from cms.listing import listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
@@ -144,6 +145,10 @@ class ProjectPage(BasePage):
         index.AutocompleteField("acronym"),
         index.SearchField("teaser", boost=2),
         index.SearchField("body"),
+        index.SearchField("search_people", boost=2),
+        index.SearchField("search_organisations"),
+        index.SearchField("search_districts"),
+        index.SearchField("search_topics", boost=2),
         index.FilterField("start_date"),
         index.FilterField("end_date"),
     ]
@@ -171,6 +176,18 @@ class ProjectPage(BasePage):
     def date_format(self) -> str:
         """Django date format for the duration: “Januar 2021” or “2016”."""
         return "Y" if self.dates_precision == "year" else "F Y"
+
+    def search_people(self) -> str:
+        return people_text(self, "people")
+
+    def search_organisations(self) -> str:
+        return related_text(self, "organisations", "organisation", ["name", "short_name"])
+
+    def search_districts(self) -> str:
+        return districts_text(self)
+
+    def search_topics(self) -> str:
+        return topics_text(self)
 
     def get_status(self, today: datetime.date | None = None) -> str:
         month = current_month(today)

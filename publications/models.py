@@ -19,6 +19,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.i18n import localize_links, localized_many
+from cms.indexing import districts_text, people_text, related_text, topics_text
 from cms.listing import listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
@@ -181,6 +182,10 @@ class PublicationPage(RoutablePageMixin, BasePage):
         index.SearchField("abstract", boost=2),
         index.SearchField("guiding_questions"),
         index.SearchField("body"),
+        index.SearchField("search_people", boost=2),
+        index.SearchField("search_series", boost=2),
+        index.SearchField("search_districts"),
+        index.SearchField("search_topics", boost=2),
         index.FilterField("publication_date"),
         index.FilterField("kind"),
     ]
@@ -221,6 +226,19 @@ class PublicationPage(RoutablePageMixin, BasePage):
             )
             .order_by("interview_date")
         )
+
+    def search_people(self) -> str:
+        return people_text(self, "authors")
+
+    def search_series(self) -> str:
+        series = localized_many([self.series], self.locale)[0] if self.series_id else None
+        return series.title if series else ""
+
+    def search_districts(self) -> str:
+        return districts_text(self)
+
+    def search_topics(self) -> str:
+        return topics_text(self)
 
     def get_authors(self, role: str | None = None) -> list["PublicationPerson"]:
         return [a for a in self.authors.all() if role is None or a.role == role]
@@ -302,6 +320,9 @@ class InterviewPage(BasePage):
         *BasePage.search_fields,
         index.SearchField("lead", boost=2),
         index.SearchField("body"),
+        index.SearchField("search_people", boost=2),
+        index.SearchField("search_institutions"),
+        index.SearchField("search_districts"),
         index.FilterField("interview_date"),
     ]
     parent_page_types = ["publications.PublicationIndexPage"]
@@ -331,6 +352,15 @@ class InterviewPage(BasePage):
             related_publication=localized_many([publication])[0] if publication else None,
         )
         return context
+
+    def search_people(self) -> str:
+        return people_text(self, "participants")
+
+    def search_institutions(self) -> str:
+        return related_text(self, "participants", "institution", ["name", "short_name"])
+
+    def search_districts(self) -> str:
+        return districts_text(self)
 
     def get_participants(self, kind: str) -> list["InterviewParticipant"]:
         return [p for p in self.participants.all() if p.kind == kind]

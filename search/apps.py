@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from search import checks  # noqa: F401  (registers the system check)

@@ -216,7 +216,7 @@ def test_publication_listing_query_count(client, django_assert_max_num_queries):
 
 
 def test_search_finds_pages_in_the_reader_language(client):
-    response = client.get("/de/search/?q=ThILIK")
+    response = client.get("/de/suche/?q=ThILIK")
     titles = [page.title for page in response.context["items"]]
     assert THILIK_DE in titles
     assert all(page.locale.language_code == "de" for page in response.context["items"])

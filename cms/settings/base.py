@@ -157,7 +157,28 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "IKPE – Institut für kommunale Planung und Entwicklung"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: the database (PostgreSQL full text per language, SQLite FTS5) unless SEARCH_BACKEND
+# names an Elasticsearch/OpenSearch backend reachable at SEARCH_URL.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+SEARCH_EXTERNAL_BACKENDS = ["elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3"]
+if SEARCH_BACKEND in SEARCH_EXTERNAL_BACKENDS:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+            "URLS": [SEARCH_URL],
+            "INDEX": os.environ.get("SEARCH_INDEX", "ikpe"),
+            "TIMEOUT": 5,
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends",
+            "SEARCH_CONFIG": "ikpe_german",
+            "LOCALE_CONFIGS": {"de": "ikpe_german", "en": "ikpe_english"},
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "csv", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 30 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,201 @@
+"""Search over the reader's locale with facets and highlighted snippets."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Locale, Page
+
+from search.backends import backend_for_language
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 500
+SNIPPET_LENGTH = 240
+
+# Facet sources: (app label, link model) rows that tie a page to a topic or a district.
+TOPIC_LINKS = [("projects", "ProjectTopic"), ("publications", "PublicationTopic")]
+DISTRICT_LINKS = [
+    ("projects", "ProjectDistrict"),
+    ("publications", "PublicationDistrict"),
+    ("publications", "InterviewDistrict"),
+]
+DATE_FIELDS = ["publication_date", "interview_date", "start_date"]
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchOutcome:
+    hits: list[Page] = field(default_factory=list)
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    total_unfiltered: int = 0
+
+
+def clean_query(raw: str) -> tuple[str, bool]:
+    """Strip, collapse white space and cap the length; say whether it was cut."""
+    query = " ".join(raw.split())
+    return query[:MAX_QUERY_LENGTH], len(query) > MAX_QUERY_LENGTH
+
+
+def search_terms(query: str) -> str:
+    """The words of the query only: quotes, operators and other syntax of the backend's
+    query language (``"``, ``*``, ``:``, ``&``, ``|``, ``!``) never reach it."""
+    return " ".join(re.findall(r"\w+", query))
+
+
+def promote_exact(hits: list[Page], query: str) -> list[Page]:
+    """An exact acronym, official key or title hit goes first (“ThILIK”, “16053”)."""
+    wanted = query.casefold()
+
+    def exact(page: Page) -> bool:
+        keys = (getattr(page, "acronym", ""), getattr(page, "ags", ""), page.title)
+        return any(key and key.casefold() == wanted for key in keys)
+
+    return sorted(hits, key=lambda page: not exact(page))
+
+
+def searchable_pages(locale: Locale):
+    return Page.objects.live().public().filter(locale=locale)
+
+
+def run_search(query: str, locale: Locale) -> list[Page]:
+    """Best first, at most MAX_RESULTS; any word may match, more matching words rank higher."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    backend = backend_for_language(locale.language_code)
+    results = backend.search(terms, searchable_pages(locale).specific(), operator="or")
+    return promote_exact(list(results[:MAX_RESULTS]), query.strip())
+
+
+def count_results(query: str, locale: Locale) -> int:
+    terms = search_terms(query)
+    if not terms:
+        return 0
+    backend = backend_for_language(locale.language_code)
+    return backend.search(terms, searchable_pages(locale), operator="or").count()
+
+
+def _links(pairs: list[tuple[str, str]], page_ids: list[int], target: str) -> dict[int, set]:
+    """page id → translation keys of the linked targets, over all link models."""
+    found: dict[int, set] = {}
+    for app_label, model_name in pairs:
+        model = apps.get_model(app_label, model_name)
+        rows = model.objects.filter(page_id__in=page_ids).values_list(
+            "page_id", f"{target}__translation_key"
+        )
+        for page_id, key in rows:
+            found.setdefault(page_id, set()).add(str(key))
+    return found
+
+
+def _year(page: Page) -> str:
+    for name in DATE_FIELDS:
+        value = getattr(page, name, None)
+        if value:
+            return str(value.year)
+    return ""
+
+
+def facet_and_filter(hits: list[Page], locale: Locale, selected: dict[str, str]) -> SearchOutcome:
+    """Count facets over all hits, then keep the hits that match every selected facet."""
+    ids = [page.pk for page in hits]
+    topics = _links(TOPIC_LINKS, ids, "topic")
+    districts = _links(DISTRICT_LINKS, ids, "district")
+    for page in hits:  # a district profile belongs to its own district facet
+        if page._meta.model_name == "districtpage":
+            districts.setdefault(page.pk, set()).add(str(page.translation_key))
+
+    values = {
+        "type": {page.pk: {page._meta.model_name} for page in hits},
+        "year": {page.pk: {_year(page)} - {""} for page in hits},
+        "topic": topics,
+        "district": districts,
+    }
+    kept = [
+        page
+        for page in hits
+        if all(
+            not selected.get(name) or selected[name] in values[name].get(page.pk, set())
+            for name in values
+        )
+    ]
+    outcome = SearchOutcome(hits=kept, total_unfiltered=len(hits))
+    outcome.facets = {
+        name: _facet_list(
+            name, Counter(v for page in hits for v in per_page.get(page.pk, ())), locale
+        )
+        for name, per_page in values.items()
+    }
+    return outcome
+
+
+def _facet_list(name: str, counts: Counter, locale: Locale) -> list[Facet]:
+    if name == "type":
+        labels = {
+            model._meta.model_name: str(model._meta.verbose_name_plural)
+            for model in apps.get_models()
+            if model._meta.model_name in counts and issubclass(model, Page)
+        }
+    elif name == "year":
+        labels = {year: year for year in counts}
+        return [Facet(v, labels[v], counts[v]) for v in sorted(counts, reverse=True)]
+    else:
+        model = (
+            apps.get_model("directory", "Topic")
+            if name == "topic"
+            else apps.get_model("districts", "DistrictPage")
+        )
+        label_field = "name" if name == "topic" else "title"
+        labels = {
+            str(key): label
+            for key, label in model.objects.filter(
+                translation_key__in=list(counts), locale=locale
+            ).values_list("translation_key", label_field)
+        }
+    facets = [Facet(v, labels.get(v, v), c) for v, c in counts.items() if v in labels]
+    return sorted(facets, key=lambda f: (-f.count, f.label))
+
+
+def _terms(query: str) -> list[str]:
+    """Word stems to highlight: long words are cut so that inflected forms match too."""
+    words = re.findall(r"\w+", query.lower())
+    return sorted(
+        {w[: max(4, len(w) - 3)] if len(w) > 5 else w for w in words}, key=len, reverse=True
+    )
+
+
+def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> SafeString:
+    """An escaped excerpt around the first hit with every query word wrapped in <mark>."""
+    text = " ".join(strip_tags(text).split())
+    terms = _terms(query)
+    if not text:
+        return mark_safe("")
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
+        if terms
+        else None
+    )
+    start = 0
+    if pattern and (match := pattern.search(text)):
+        start = max(0, match.start() - length // 3)
+    excerpt = text[start : start + length]
+    prefix = "… " if start else ""
+    suffix = " …" if start + length < len(text) else ""
+    if not pattern:
+        return mark_safe(escape(prefix + excerpt + suffix))
+    parts, last = [], 0
+    for match in pattern.finditer(excerpt):
+        parts.append(escape(excerpt[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(excerpt[last:]))
+    return mark_safe(escape(prefix) + "".join(parts) + escape(suffix))

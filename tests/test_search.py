@@ -1,0 +1,232 @@
+"""Site search: locale, ranking, facets, snippets, bad input, suggestions and index updates."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale
+
+from search.results import run_search
+from tests.helpers import text
+from tests.search_relevance import ENGLISH, GERMAN
+
+BAD_QUERIES = [
+    '"',
+    '"unbalanced',
+    "*",
+    "a:b",
+    "&",
+    "|",
+    "!",
+    "a & b | !c",
+    "'; DROP TABLE",
+    "(((",
+    "\\",
+]
+
+
+def titles(response) -> list[str]:
+    return [page.title for page in response.context["items"]]
+
+
+def slugs(response) -> list[str]:
+    return [page.slug for page in response.context["items"]]
+
+
+def relevance(queries, language: str) -> tuple[float, float, list]:
+    """Mean precision@3 (relevant pages among the first three, over what can be there) and MRR."""
+    locale = Locale.objects.get(language_code=language)
+    precision, reciprocal, misses = [], [], []
+    for query, expected in queries:
+        ranked = [page.slug for page in run_search(query, locale)]
+        top3 = ranked[:3]
+        precision.append(len(expected & set(top3)) / min(3, len(expected)))
+        rank = next((i for i, slug in enumerate(ranked, 1) if slug in expected), None)
+        reciprocal.append(1 / rank if rank else 0.0)
+        if rank != 1:
+            misses.append((query, rank, top3))
+    return sum(precision) / len(queries), sum(reciprocal) / len(queries), misses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "queries", "min_precision", "min_mrr"),
+    [("de", GERMAN, 0.9, 0.85), ("en", ENGLISH, 0.9, 0.85)],
+)
+def test_relevance_set(language, queries, min_precision, min_mrr, capsys):
+    precision, mrr, misses = relevance(queries, language)
+    with capsys.disabled():
+        print(f"\n[{language}] {len(queries)} queries: precision@3={precision:.3f} MRR={mrr:.3f}")
+        for query, rank, top3 in misses:
+            print(f"    {query!r}: first relevant at rank {rank}; top 3 {top3}")
+    assert precision >= min_precision, misses
+    assert mrr >= min_mrr, misses
+
+
+@pytest.mark.django_db
+def test_search_url_is_translated(client):
+    assert client.get("/de/suche/?q=Jena").status_code == 200
+    assert client.get("/en/search/?q=Jena").status_code == 200
+    assert client.get("/de/search/?q=Jena").status_code == 404
+
+
+@pytest.mark.django_db
+def test_results_stay_in_the_reader_locale_and_point_to_the_other(client):
+    response = client.get("/de/suche/?q=ThILIK")
+    assert response.context["items"][0].slug == "thilik"
+    assert {page.locale.language_code for page in response.context["items"]} == {"de"}
+    body = text(response)
+    assert 'href="/en/search/?q=ThILIK"' in body
+    assert "Treffer auf Englisch" in body
+
+
+@pytest.mark.django_db
+def test_exact_acronym_and_key_rank_first(client):
+    assert slugs(client.get("/de/suche/?q=ThILIK"))[0] == "thilik"
+    assert slugs(client.get("/de/suche/?q=16053"))[0] == "jena"
+    assert slugs(client.get("/en/search/?q=16053"))[0] == "jena"
+
+
+@pytest.mark.django_db
+def test_query_stays_in_the_box_and_snippets_are_highlighted(client):
+    response = client.get("/de/suche/?q=Armutspr%C3%A4vention")
+    body = text(response)
+    assert 'value="Armutsprävention"' in body
+    assert "<mark>Armutsprävention</mark>" in body or "<mark>Armutspräventions" in body
+
+
+@pytest.mark.django_db
+def test_snippets_escape_page_text(client, make_project):
+    make_project(slug="escape", title="Escape-Test", teaser="<script>alert(1)</script> Sonnenblume")
+    body = text(client.get("/de/suche/?q=Sonnenblume"))
+    assert "<script>alert(1)</script>" not in body
+    assert "<mark>Sonnenblume</mark>" in body
+
+
+@pytest.mark.django_db
+def test_facets_count_and_filter(client):
+    response = client.get("/de/suche/?q=Integration")
+    facets = response.context["facets"]
+    types = {facet.value: facet.count for facet in facets["type"]}
+    assert types.get("projectpage", 0) >= 1
+    assert types.get("publicationpage", 0) >= 1
+    assert sum(types.values()) == response.context["total"]
+    filtered = client.get("/de/suche/?q=Integration&type=publicationpage")
+    assert filtered.context["items"]
+    assert {page._meta.model_name for page in filtered.context["items"]} == {"publicationpage"}
+    assert filtered.context["total"] == types["publicationpage"]
+    years = {facet.value for facet in response.context["facets"]["year"]}
+    assert "2019" in years
+    by_year = client.get("/de/suche/?q=Integration&year=2019")
+    assert all(
+        (getattr(page, "publication_date", None) and page.publication_date.year == 2019)
+        or (getattr(page, "start_date", None) and page.start_date.year == 2019)
+        for page in by_year.context["items"]
+    )
+
+
+@pytest.mark.django_db
+def test_district_and_topic_facets_use_the_reader_language(client):
+    response = client.get("/en/search/?q=integration")
+    topics = {facet.label for facet in response.context["facets"]["topic"]}
+    assert "Migration and integration" in topics
+    districts = {facet.label for facet in response.context["facets"]["district"]}
+    assert "Jena" in districts
+    jena = next(f for f in response.context["facets"]["district"] if f.label == "Jena")
+    filtered = client.get(f"/en/search/?q=integration&district={jena.value}")
+    assert "thilik" in slugs(filtered)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_bad_input_gives_a_normal_page(client, query):
+    for url in ("/de/suche/", "/en/search/", "/de/suche/vorschlaege/"):
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200, (url, query)
+
+
+@pytest.mark.django_db
+def test_empty_query_and_stop_words(client):
+    response = client.get("/de/suche/?q=")
+    assert response.status_code == 200
+    assert response.context["items"] == [] or not list(response.context["items"])
+    response = client.get("/de/suche/?q=%20%20")
+    assert response.status_code == 200
+    response = client.get("/de/suche/?q=der+die+das")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_very_long_query_is_cut_and_says_so(client):
+    response = client.get("/de/suche/", {"q": "Jena " * 100})
+    assert response.status_code == 200
+    assert len(response.context["query"]) == 200
+    assert "gekürzt" in text(response)
+
+
+@pytest.mark.django_db
+def test_no_results_help(client):
+    body = text(client.get("/de/suche/?q=Quantenchromodynamik"))
+    assert "Rechtschreibung" in body or "Schreibweise" in body
+
+
+@pytest.mark.django_db
+def test_title_suggestions(client):
+    data = json.loads(client.get("/de/suche/vorschlaege/?q=Vielf").content)
+    assert any(item["title"].startswith("Vielfalt leben") for item in data["suggestions"])
+    data = json.loads(client.get("/en/search/suggestions/?q=Munic").content)
+    assert all(item["url"].startswith("/en/") for item in data["suggestions"])
+    assert data["suggestions"]
+
+
+@pytest.mark.django_db
+def test_drafts_private_and_unpublished_pages_are_not_found(client, make_project):
+    project = make_project(slug="geheim", title="Geheimprojekt Zitronenfalter")
+    assert "geheim" in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+    project.unpublish()
+    assert "geheim" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+    project.save_revision().publish()
+    assert "geheim" in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+    project.view_restrictions.create(restriction_type="password", password="x")
+    assert "geheim" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+
+
+@pytest.mark.django_db
+def test_publishing_updates_the_index(client, thilik):
+    thilik.teaser = "Neuer Kurztext über Pusteblumen"
+    thilik.save_revision().publish()
+    assert "thilik" in slugs(client.get("/de/suche/?q=Pusteblumen"))
+
+
+@pytest.mark.django_db
+def test_rebuild_command_shows_progress(capsys):
+    call_command("rebuild_search_index")
+    out = capsys.readouterr().out
+    assert "[##############################]" in out
+    assert "projects.ProjectPage" in out
+
+
+@pytest.mark.django_db
+def test_project_found_by_district_key_and_person(client):
+    assert "thilik" in slugs(client.get("/de/suche/?q=16077"))  # Altenburger Land
+    assert "vielfalt-leben" in slugs(client.get("/de/suche/?q=Vidot"))
+
+
+@pytest.mark.parametrize(
+    ("env", "error_ids"),
+    [
+        ({"SEARCH_BACKEND": "database"}, set()),
+        ({"SEARCH_BACKEND": "solr"}, {"search.E001"}),
+        ({"SEARCH_BACKEND": "opensearch2", "SEARCH_URL": ""}, {"search.E002", "search.E003"}),
+        (
+            {"SEARCH_BACKEND": "elasticsearch8", "SEARCH_URL": "http://127.0.0.1:9200"},
+            {"search.E003"},
+        ),
+    ],
+)
+def test_search_configuration_is_checked(settings, env, error_ids):
+    from search.checks import check_search_backend
+
+    settings.SEARCH_BACKEND = env["SEARCH_BACKEND"]
+    settings.SEARCH_URL = env.get("SEARCH_URL", "")
+    assert {error.id for error in check_search_backend(None)} == error_ids
