@@ -19,6 +19,7 @@ from search.results import (
     run_search,
     search_terms,
     searchable_pages,
+    specific_in_order,
 )
 
 FACETS = ("type", "year", "topic", "district")
@@ -40,6 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = run_search(query, locale) if query else []
     outcome = facet_and_filter(hits, locale, selected)
     page = paginate(request, outcome.hits, per_page=10)
+    page["items"].object_list = specific_in_order(page["items"].object_list)
     for result in page["items"]:
         result.snippet = highlight(result.get_search_summary(), query)
     if query:
