@@ -33,6 +33,7 @@ class DistrictIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("district index")
+        verbose_name_plural = _("district indexes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

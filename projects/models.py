@@ -81,6 +81,7 @@ class ProjectIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("project index")
+        verbose_name_plural = _("project indexes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -64,6 +64,7 @@ class PublicationIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("publication index")
+        verbose_name_plural = _("publication indexes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -210,6 +210,8 @@ def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> SafeString
     start = 0
     if pattern and (match := pattern.search(text)):
         start = max(0, match.start() - length // 3)
+        if start:  # begin the excerpt at a word, not inside one
+            start = text.find(" ", start, match.start()) + 1 or match.start()
     excerpt = text[start : start + length]
     prefix = "… " if start else ""
     suffix = " …" if start + length < len(text) else ""
