@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "projects",
     "publications",
     "search",
+    "importer",
     "cms",
     "wagtail_localize",
     "wagtail_localize.locales",
