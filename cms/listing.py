@@ -1,5 +1,7 @@
 """Pagination and filter choices shared by the listing pages."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Model
@@ -8,6 +10,17 @@ from django.http import HttpRequest
 from cms.i18n import active_locale
 
 DEFAULT_PAGE_SIZE = 12
+
+
+@dataclass
+class FilterField:
+    """One select box of a listing's filter form; rendered by cms/includes/filters.html."""
+
+    name: str
+    label: str
+    all_label: str
+    options: list[tuple[str, str]]
+    selected: str
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = DEFAULT_PAGE_SIZE) -> dict:

@@ -16,6 +16,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
+from cms.listing import FilterField
 from cms.models import BasePage, page_tabs
 
 ags_validator = RegexValidator(
@@ -41,7 +42,12 @@ class DistrictIndexPage(BasePage):
         kind = request.GET.get("kind", "")
         if kind in DistrictPage.Kind.values:
             districts = districts.filter(kind=kind)
-        context.update(districts=districts, kinds=DistrictPage.Kind.choices, selected_kind=kind)
+        context.update(
+            districts=districts,
+            filter_fields=[
+                FilterField("kind", _("Kind"), _("All kinds"), DistrictPage.Kind.choices, kind)
+            ],
+        )
         return context
 
 

@@ -6,6 +6,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -22,7 +24,7 @@ from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
 from cms.i18n import localize_links
 from cms.indexing import districts_text, people_text, related_text, topics_text
-from cms.listing import listing_filter_options, paginate
+from cms.listing import FilterField, listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
@@ -61,12 +63,33 @@ def filter_projects(projects: QuerySet, request) -> dict:
         projects = projects.filter(topic_links__topic__slug=topic)
     if district:
         projects = projects.filter(district_links__district__ags=district)
-    filters = {"status": status, "topic": topic, "district": district}
+    options = listing_filter_options(ProjectTopic, ProjectDistrict)
     return {
         **paginate(request, projects.distinct()),
-        "filters": filters,
-        "filter_options": listing_filter_options(ProjectTopic, ProjectDistrict),
-        "statuses": ProjectStatus.choices,
+        "filter_options": options,
+        "filter_fields": [
+            FilterField(
+                "status",
+                _("Status"),
+                _("All"),
+                [(value, capfirst(label)) for value, label in ProjectStatus.choices],
+                status,
+            ),
+            FilterField(
+                "topic",
+                _("Topic"),
+                _("All topics"),
+                [(t.slug, t.name) for t in options["topics"]],
+                topic,
+            ),
+            FilterField(
+                "district",
+                _("District"),
+                _("All districts"),
+                [(d.ags, d.title) for d in options["districts"]],
+                district,
+            ),
+        ],
     }
 
 
@@ -208,23 +231,26 @@ class ProjectPage(BasePage):
     def get_teaser(self) -> str:
         return self.listing_teaser or self.teaser
 
-    def get_people(self, role: str | None = None) -> list["ProjectPerson"]:
-        people = self.people.all()
-        return [p for p in people if role is None or p.role == role]
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            people=list(self.people.select_related("person")),
-            organisations=localize_links(
-                self.organisations.select_related("organisation"), "organisation"
-            ),
+            people=self.people_links,
+            organisations=self.organisation_links,
             topic_links=localize_links(self.topic_links.select_related("topic"), "topic"),
             district_links=localize_links(
                 self.district_links.select_related("district"), "district"
             ),
         )
         return context
+
+    @cached_property
+    def people_links(self) -> list["ProjectPerson"]:
+        """Fetched once per request for the template and the JSON-LD."""
+        return list(self.people.select_related("person"))
+
+    @cached_property
+    def organisation_links(self) -> list["ProjectOrganisation"]:
+        return localize_links(self.organisations.select_related("organisation"), "organisation")
 
     def _linked(self, model_name: str):
         """Live pages in this locale that name any translation of this project."""
@@ -256,13 +282,10 @@ class ProjectPage(BasePage):
             data["alternateName"] = self.acronym
         if self.end_date:
             data["endDate"] = self.end_date.strftime("%Y-%m")
-        organisations = list(self.organisations.select_related("organisation"))
-        funders = [link.organisation for link in organisations if link.role == "funder"]
+        funders = [link.target for link in self.organisation_links if link.role == "funder"]
         if funders:
             data["funder"] = [org.get_jsonld() for org in funders]
-        members = [
-            link.person for link in self.people.select_related("person") if link.is_current()
-        ]
+        members = [link.person for link in self.people_links if link.is_current()]
         if members:
             data["member"] = [person.get_jsonld() for person in members]
         return data

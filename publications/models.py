@@ -20,7 +20,7 @@ from wagtail_localize.fields import SynchronizedField
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.i18n import localize_links, localized_many
 from cms.indexing import districts_text, people_text, related_text, topics_text
-from cms.listing import listing_filter_options, paginate
+from cms.listing import FilterField, listing_filter_options, paginate
 from cms.models import BasePage, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
@@ -84,14 +84,42 @@ class PublicationIndexPage(BasePage):
         if filters["topic"]:
             publications = publications.filter(topic_links__topic__slug=filters["topic"])
         context.update(paginate(request, publications.distinct()))
-        context.update(
-            filters=filters,
-            filter_options=listing_filter_options(PublicationTopic, PublicationDistrict),
-            kinds=PublicationPage.Kind.choices,
-            years=PublicationPage.objects.child_of(self)
+        options = listing_filter_options(PublicationTopic, PublicationDistrict)
+        years = (
+            PublicationPage.objects.child_of(self)
             .live()
-            .dates("publication_date", "year", order="DESC"),
-            series_options=PublicationSeries.objects.filter(locale=self.locale),
+            .public()
+            .dates("publication_date", "year", order="DESC")
+        )
+        series_options = PublicationSeries.objects.filter(locale=self.locale)
+        context.update(
+            filter_options=options,
+            filter_fields=[
+                FilterField(
+                    "year",
+                    _("Year"),
+                    _("All years"),
+                    [(str(d.year),) * 2 for d in years],
+                    filters["year"],
+                ),
+                FilterField(
+                    "kind", _("Kind"), _("All kinds"), PublicationPage.Kind.choices, filters["kind"]
+                ),
+                FilterField(
+                    "series",
+                    _("Series"),
+                    _("All series"),
+                    [(str(s.pk), s.title) for s in series_options],
+                    filters["series"],
+                ),
+                FilterField(
+                    "topic",
+                    _("Topic"),
+                    _("All topics"),
+                    [(t.slug, t.name) for t in options["topics"]],
+                    filters["topic"],
+                ),
+            ],
             interviews=InterviewPage.objects.child_of(self)
             .live()
             .public()

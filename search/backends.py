@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db import connection
 from modelsearch.backends.database import SearchBackend as database_backend
+from wagtail.search.backends import get_search_backend
 
 from cms.i18n import language_code_for
 
@@ -65,7 +66,5 @@ def SearchBackend(params):
 
 def backend_for_language(language: str):
     """The default backend, set up to parse queries the way ``language`` was indexed."""
-    from wagtail.search.backends import get_search_backend
-
     backend = get_search_backend()
     return backend.for_language(language) if hasattr(backend, "for_language") else backend

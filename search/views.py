@@ -36,7 +36,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "max_query_length": MAX_QUERY_LENGTH,
         "selected": selected,
         "other_languages": [],
-        "search_page": True,
     }
     hits = run_search(query, locale) if query else []
     outcome = facet_and_filter(hits, locale, selected)

@@ -234,3 +234,13 @@ def test_project_page_query_count(client, django_assert_max_num_queries):
     client.get("/en/projects/thilik/")
     with django_assert_max_num_queries(47):
         assert client.get("/en/projects/thilik/").status_code == 200
+
+
+def test_filter_form_keeps_the_chosen_values(client):
+    body = text(client.get("/de/projekte/?status=completed&district=16053"))
+    assert '<option value="completed" selected>' in body
+    assert '<option value="16053" selected>Jena</option>' in body
+    body = text(client.get("/de/publikationen/?year=2019"))
+    assert '<option value="2019" selected>2019</option>' in body
+    body = text(client.get("/en/districts-and-cities/?kind=landkreis"))
+    assert '<option value="landkreis" selected>' in body

@@ -10,8 +10,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from cms.i18n import localized_many
-
 register = template.Library()
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -82,12 +80,6 @@ def jsonld(context, page) -> str:
     data.setdefault("inLanguage", page.locale.language_code)
     payload = json.dumps(data, ensure_ascii=False, default=str).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
-
-
-@register.filter
-def localized_all(objects):
-    """Swap related snippets or pages for their translation in the active locale."""
-    return localized_many(objects)
 
 
 @register.simple_tag(takes_context=True)
