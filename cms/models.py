@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -92,6 +94,31 @@ class BasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["institute_name"] = settings.IKPE_NAME
         return context
+
+
+class SyndicatedSnippet(models.Model):
+    """A snippet partners fetch on its own: a stable slug and change timestamps.
+
+    The slug is made from ``slug_source()`` once and then kept, so partners' URLs hold
+    when the name is corrected; translations share it.
+    """
+
+    slug = models.SlugField(
+        _("slug"), max_length=100, blank=True, help_text=_("Used in URLs; filled in automatically.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.slug_source())[:100]
+        super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        return str(self)
 
 
 def page_tabs(*tabs: tuple[list, str]) -> TabbedInterface:

@@ -8,10 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
 from search import views as search_views
+from syndication.api import api as api_v1
+from syndication.wagtail_api import router as wagtail_api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api_v1.urls),
+    path("api/v2/", wagtail_api_router.urls),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -1,15 +1,16 @@
 """Snippets shared by projects, publications, interviews and districts."""
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cms.models import SyndicatedSnippet
 
-class Person(TranslatableMixin, index.Indexed, models.Model):
+
+class Person(TranslatableMixin, SyndicatedSnippet, index.Indexed):
     """A person named on the site; the name is shared, the role is translated."""
 
     academic_title = models.CharField(
@@ -46,6 +47,7 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
         index.FilterField("locale"),
     ]
     translatable_fields = [
+        SynchronizedField("slug"),
         SynchronizedField("academic_title"),
         SynchronizedField("given_name"),
         SynchronizedField("family_name"),
@@ -62,6 +64,9 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def slug_source(self) -> str:
+        return f"{self.given_name} {self.family_name}"
 
     @property
     def full_name(self) -> str:
@@ -81,7 +86,7 @@ class Person(TranslatableMixin, index.Indexed, models.Model):
         return data
 
 
-class Organisation(TranslatableMixin, index.Indexed, models.Model):
+class Organisation(TranslatableMixin, SyndicatedSnippet, index.Indexed):
     """Partners, funders, ministries and administrations; names are translated."""
 
     class Kind(models.TextChoices):
@@ -111,6 +116,7 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
         index.FilterField("locale"),
     ]
     translatable_fields = [
+        SynchronizedField("slug"),
         TranslatableField("name"),
         SynchronizedField("short_name"),
         SynchronizedField("kind"),
@@ -125,6 +131,9 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
+    def slug_source(self) -> str:
+        return self.short_name or self.name
+
     def get_jsonld(self) -> dict:
         data = {"@type": "Organization", "name": self.name}
         if self.short_name:
@@ -134,7 +143,7 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
         return data
 
 
-class Topic(TranslatableMixin, models.Model):
+class Topic(TranslatableMixin, SyndicatedSnippet):
     """A field of work (Handlungsfeld); the slug is shared so filters work in both locales."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -160,11 +169,6 @@ class Topic(TranslatableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:100]
-        super().save(*args, **kwargs)
 
 
 class TopicLink(Orderable):

@@ -21,7 +21,7 @@ from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.i18n import localize_links, localized_many
 from cms.indexing import districts_text, people_text, related_text, topics_text
 from cms.listing import FilterField, listing_filter_options, paginate
-from cms.models import BasePage, page_tabs
+from cms.models import BasePage, SyndicatedSnippet, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
 from projects.models import ProjectLink
@@ -39,11 +39,12 @@ def relation_context(page) -> dict:
     }
 
 
-class PublicationSeries(TranslatableMixin, models.Model):
+class PublicationSeries(TranslatableMixin, SyndicatedSnippet):
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
 
     panels = [FieldPanel("title"), FieldPanel("description")]
+    override_translatable_fields = [SynchronizedField("slug")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("publication series")

@@ -36,10 +36,14 @@ INSTALLED_APPS = [
     "publications",
     "search",
     "importer",
+    "syndication",
     "cms",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
+    "wagtail_headless_preview",
+    "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -56,6 +60,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -188,6 +197,59 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
+# Syndication: the partner API (/api/v1/), feeds, change events and webhooks.
+API_MAX_LIMIT = 50
+# Rate limits per client: anonymous callers per IP address, partners per API key.
+API_RATE_LIMITS = {
+    "anonymous": os.environ.get("API_RATE_ANONYMOUS", "120/min"),
+    "partner": os.environ.get("API_RATE_PARTNER", "1200/min"),
+}
+# Browsers and CDNs may reuse a response this long; the server-side cache is invalidated
+# on every change, so it keeps entries for a day.
+API_HTTP_MAX_AGE = int(os.environ.get("API_HTTP_MAX_AGE", "60"))
+API_SERVER_CACHE_SECONDS = 24 * 60 * 60
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "if-none-match",
+    "if-modified-since",
+    "x-api-key",
+)
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = API_MAX_LIMIT
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_SEARCH_ENABLED = True
+# Wagtail's own tasks run inline; webhook deliveries go through the database queue
+# (`manage.py db_worker`) so retries can wait, unless TASKS_BACKEND says otherwise.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {
+        "BACKEND": os.environ.get("WEBHOOK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["webhooks"],
+    },
+}
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Headless preview: drafts open in a partner's front end; tokens expire after this time.
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": os.environ.get("HEADLESS_PREVIEW_URL", "")},
+    "ENFORCE_TRAILING_SLASH": False,
+}
+HEADLESS_PREVIEW_MAX_AGE = int(os.environ.get("HEADLESS_PREVIEW_MAX_AGE", "1800"))
+# CDN or reverse proxy purging (Varnish, nginx, …) when FRONTEND_CACHE_PURGE_URL is set.
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
 
 # Public facts about the institute used as defaults (publisher, JSON-LD, footer).
 IKPE_NAME = "Institut für kommunale Planung und Entwicklung e.V."

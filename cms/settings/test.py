@@ -10,3 +10,7 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILAPI_BASE_URL = "http://testserver"
+# Webhook deliveries queue in the database; tests run the worker themselves.
+TASKS["webhooks"]["BACKEND"] = "django_tasks_db.DatabaseBackend"  # noqa: F405
+WEBHOOK_BACKOFF_SECONDS = 0.0

@@ -1,0 +1,257 @@
+"""List, detail and by-slug endpoints for one resource, built the same way for all eight.
+
+A resource module declares its schema, query parameters, filters and serialiser; this
+module turns that into cached, validated endpoints with locale fallback and a fixed
+query count.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+from wagtail.models import Locale, Page, TranslatableMixin
+
+from cms.api.responses import cached_response
+from cms.api.schemas import Listing, LocaleCode, Problem
+from cms.api.serialize import Batch, api_url
+from cms.api.visibility import visible_pages
+
+MAX_LIMIT = 50
+
+
+class ListParams(Schema):
+    locale: LocaleCode = Field("de", description="Language of the items.")
+    fallback: Literal["de"] | None = Field(
+        None,
+        description="Fill gaps with the German original (marked by `locale` ≠ "
+        "`requested_locale`). Without it only real translations are listed.",
+    )
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"Page size, 1–{MAX_LIMIT}.")
+    offset: int = Field(0, ge=0)
+    updated_since: datetime.datetime | None = Field(
+        None, description="ISO 8601; items changed at or after this time."
+    )
+
+
+class SlugParams(Schema):
+    locale: LocaleCode = "de"
+    fallback: Literal["de"] | None = None
+
+
+class BadParameter(HttpError):
+    """400 naming the parameter: the exception handler turns ``errors`` into the body."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(400, message)
+        self.errors = [{"loc": ["query", param], "msg": message}]
+
+
+def reject_unknown_params(request: HttpRequest, params: type[Schema]) -> None:
+    unknown = sorted(set(request.GET) - set(params.model_fields))
+    if unknown:
+        raise BadParameter(unknown[0], f"Unknown query parameter “{unknown[0]}”.")
+
+
+def locale_for(code: str) -> Locale:
+    try:
+        return Locale.objects.get_for_language(code)
+    except Locale.DoesNotExist as error:
+        raise BadParameter("locale", f"No content in locale “{code}”.") from error
+
+
+def aware(value: datetime.datetime) -> datetime.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@dataclass
+class Resource:
+    """Everything the generic endpoints need to know about one resource."""
+
+    name: str
+    model: type[Model]
+    schema: type[Schema]
+    serialize: Callable[[Model, Batch], dict]
+    params: type[ListParams] = ListParams
+    filter: Callable[[QuerySet, Any], QuerySet] = lambda queryset, params: queryset
+    orderings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[Any, ...] = ()
+    detail_schema: type[Schema] | None = None
+    serialize_detail: Callable[[Model, Batch], dict] | None = None
+    slug_field: str = "slug"
+    updated_field: str = "last_published_at"
+
+    @property
+    def is_page(self) -> bool:
+        return issubclass(self.model, Page)
+
+    def base_queryset(self) -> QuerySet:
+        queryset = self.model._default_manager.all()
+        if self.is_page:
+            queryset = visible_pages(queryset)
+        return queryset
+
+    def in_locale(self, queryset: QuerySet, locale: Locale, fallback: Locale | None) -> QuerySet:
+        """Items in ``locale``; with a fallback, originals of those not translated yet."""
+        if fallback is None or fallback == locale:
+            return queryset.filter(locale=locale)
+        translated = queryset.filter(locale=locale).values("translation_key")
+        return queryset.filter(
+            Q(locale=locale) | (Q(locale=fallback) & ~Q(translation_key__in=translated))
+        )
+
+    def fetch(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("locale", *self.select_related).prefetch_related(
+            *self.prefetch_related
+        )
+
+
+def item_base(obj: TranslatableMixin, batch: Batch, resource: str) -> dict:
+    """The fields every item shares; translations are filled in by the batch."""
+    is_page = isinstance(obj, Page)
+    return {
+        "id": obj.pk,
+        "translation_key": obj.translation_key,
+        "locale": obj.locale.language_code,
+        "requested_locale": None,
+        "translations": batch.translations(obj),
+        "api_url": api_url(batch.request, resource, obj.pk),
+        "url": obj.get_full_url(batch.request) if is_page else None,
+        "first_published_at": obj.first_published_at if is_page else obj.created_at,
+        "last_updated_at": obj.last_published_at if is_page else obj.updated_at,
+    }
+
+
+def page_base(page: Page, batch: Batch, resource: str) -> dict:
+    return {
+        **item_base(page, batch, resource),
+        "title": page.title,
+        "slug": page.slug,
+        "teaser": page.get_teaser(),
+        "search_description": page.search_description,
+        "listing_image": batch.image(page.listing_image_id),
+    }
+
+
+def _page_url(request: HttpRequest, offset: int, count: int, limit: int) -> str | None:
+    if offset < 0 or offset >= count:
+        return None
+    query = request.GET.copy()
+    query["offset"] = str(offset)
+    query["limit"] = str(limit)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def register(router: Router, resource: Resource, resources: dict[type, str]) -> None:
+    """Add ``GET /``, ``GET /{id}/`` and ``GET /by-slug/{slug}/`` for ``resource``."""
+    params_schema = resource.params
+    detail_schema = resource.detail_schema or resource.schema
+    serialize_detail = resource.serialize_detail or resource.serialize
+    name = resource.name
+    verbose = name
+
+    def render(request: HttpRequest, build: Callable[[], Any], schema) -> HttpResponse:
+        return cached_response(
+            request, [name], lambda: schema.model_validate(build()).model_dump_json().encode()
+        )
+
+    @router.get(
+        "/",
+        response={200: Listing[resource.schema], 400: Problem, 422: Problem},
+        url_name=f"{name}-list",
+        summary=f"List {verbose}",
+        description=(params_schema.__doc__ or "").strip(),
+    )
+    def listing(request: HttpRequest, params: Query[params_schema]):
+        reject_unknown_params(request, params_schema)
+
+        def build() -> dict:
+            locale = locale_for(params.locale)
+            fallback = locale_for(params.fallback) if params.fallback else None
+            queryset = resource.in_locale(resource.base_queryset(), locale, fallback)
+            queryset = resource.filter(queryset, params)
+            if params.updated_since:
+                queryset = queryset.filter(
+                    **{f"{resource.updated_field}__gte": aware(params.updated_since)}
+                )
+            ordering = getattr(params, "ordering", None)
+            queryset = queryset.order_by(*resource.orderings.get(ordering, ()), "pk")
+            count = queryset.count()
+            page = list(resource.fetch(queryset)[params.offset : params.offset + params.limit])
+            batch = Batch(request, locale, resources)
+            items = []
+            for obj in page:
+                data = resource.serialize(obj, batch)
+                data["requested_locale"] = params.locale
+                items.append(data)
+            return {
+                "count": count,
+                "limit": params.limit,
+                "offset": params.offset,
+                "next": _page_url(request, params.offset + params.limit, count, params.limit),
+                "previous": _page_url(
+                    request, max(params.offset - params.limit, 0), count, params.limit
+                )
+                if params.offset
+                else None,
+                "items": batch.resolve(items),
+            }
+
+        return render(request, build, Listing[resource.schema])
+
+    def detail_response(request: HttpRequest, obj: Model) -> HttpResponse:
+        def build() -> dict:
+            batch = Batch(request, obj.locale, resources)
+            return batch.resolve(serialize_detail(obj, batch))
+
+        return render(request, build, detail_schema)
+
+    @router.get(
+        "/{int:item_id}/",
+        response={200: detail_schema, 404: Problem},
+        url_name=f"{name}-detail",
+        summary=f"One of the {verbose}, by id",
+    )
+    def detail(request: HttpRequest, item_id: int):
+        reject_unknown_params(request, Schema)
+        obj = get_object_or_404(resource.fetch(resource.base_queryset()), pk=item_id)
+        return detail_response(request, obj)
+
+    @router.get(
+        "/by-slug/{slug}/",
+        response={200: detail_schema, 400: Problem, 404: Problem, 422: Problem},
+        url_name=f"{name}-slug",
+        summary=f"One of the {verbose}, by slug",
+    )
+    def by_slug(request: HttpRequest, slug: str, params: Query[SlugParams]):
+        reject_unknown_params(request, SlugParams)
+        locale = locale_for(params.locale)
+        fallback = locale_for(params.fallback) if params.fallback else None
+        queryset = resource.in_locale(resource.base_queryset(), locale, fallback)
+        matches = list(resource.fetch(queryset.filter(**{resource.slug_field: slug})))
+        matches.sort(key=lambda obj: obj.locale_id != locale.pk)
+        if not matches:
+            raise HttpError(404, f"No {resource.model._meta.verbose_name} with slug “{slug}”.")
+        return detail_response(request, matches[0])
+
+
+def translation_key_of(model: type[Model], param: str, value: str, *fields: str):
+    """Resolve a filter value (an id, or one of ``fields``) to the item's translation key."""
+    lookups = Q(pk=int(value)) if value.isdigit() else Q()
+    for name in fields:
+        lookups |= Q(**{f"{name}__iexact": value})
+    queryset = model._default_manager.filter(lookups) if lookups else model._default_manager.none()
+    if issubclass(model, Page):
+        queryset = visible_pages(queryset)
+    key = queryset.values_list("translation_key", flat=True).first()
+    if key is None:
+        raise BadParameter(param, f"Nothing matches {param}=“{value}”.")
+    return key

@@ -1,0 +1,50 @@
+"""Cached, validated JSON (and feed) responses with strong ETags and conditional GET."""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from cms.api.cache import stamps
+
+
+def _cache_key(request: HttpRequest, scope_stamps: dict[str, float]) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    raw = f"{request.get_host()}|{request.path}|{query}|{sorted(scope_stamps.items())}"
+    return "resp:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_response(
+    request: HttpRequest,
+    scopes: Iterable[str],
+    build: Callable[[], bytes],
+    content_type: str = "application/json",
+) -> HttpResponse:
+    """Serve ``build()``'s bytes from the shared cache until one of ``scopes`` changes.
+
+    The ETag is a hash of the body, so it is strong and identical in every process;
+    Last-Modified is the newest change stamp among the scopes.
+    """
+    scope_stamps = stamps(scopes)
+    key = _cache_key(request, scope_stamps)
+    entry = cache.get(key)
+    if entry is None:
+        body = build()
+        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"')
+        cache.set(key, entry, settings.API_SERVER_CACHE_SECONDS)
+    body, etag = entry
+    last_modified = int(max(scope_stamps.values()))
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=settings.API_HTTP_MAX_AGE)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    return conditional

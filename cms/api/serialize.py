@@ -1,0 +1,312 @@
+"""Turn a page of items into API data with a fixed number of queries.
+
+Serialisers walk their items and leave ``Deferred`` placeholders wherever they need
+something from another table: an image with renditions, a document, rich text to expand,
+a related item in the reader's locale. ``Batch.resolve`` then fetches each kind once for
+the whole page and fills the placeholders in, so 50 items cost what one item costs.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpRequest
+from django.urls import reverse
+from wagtail import blocks
+from wagtail.api.v2.utils import get_full_url
+from wagtail.documents import get_document_model
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images import get_image_model
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
+from wagtail.models import Locale, Page
+from wagtail.rich_text import expand_db_html
+
+from cms.api.visibility import visible_pages
+from cms.i18n import language_code_for
+
+# Rendition filter specs every image is delivered in.
+RENDITIONS = {"thumbnail": "fill-400x300", "large": "max-1600x1200"}
+_SPLIT = "<!--ikpe-api-split-->"
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
+
+
+@dataclass(eq=False)
+class Deferred:
+    kind: str
+    key: Any
+    extra: dict = field(default_factory=dict)
+
+
+def api_url(request: HttpRequest, resource: str, pk: int) -> str:
+    return get_full_url(request, reverse(f"api-v1:{resource}-detail", args=[pk]))
+
+
+class Batch:
+    """Collects what a page of items refers to and fetches each kind in one query."""
+
+    def __init__(self, request: HttpRequest, locale: Locale, resources: dict[type, str]):
+        self.request = request
+        self.locale = locale
+        self.resources = resources
+        self._wanted: dict[str, list[Deferred]] = defaultdict(list)
+
+    # -- placeholders ----------------------------------------------------------------
+
+    def _defer(self, kind: str, key: Any, **extra) -> Deferred:
+        slot = Deferred(kind, key, extra)
+        self._wanted[kind].append(slot)
+        return slot
+
+    def image(self, image_id: int | None, alt: str | None = None) -> Deferred | None:
+        return self._defer("image", image_id, alt=alt) if image_id else None
+
+    def document(self, document_id: int | None) -> Deferred | None:
+        return self._defer("document", document_id) if document_id else None
+
+    def rich_text(self, html: str | None) -> Deferred | str:
+        return self._defer("rich_text", html) if html else ""
+
+    def ref(self, obj: Model | None, **extra) -> Deferred | None:
+        """A related item as a compact object, in the reader's locale where translated."""
+        if obj is None:
+            return None
+        return self._defer("page_ref" if isinstance(obj, Page) else "ref", obj, **extra)
+
+    def translations(self, obj: Model) -> Deferred:
+        return self._defer("translations", obj)
+
+    def stream(self, value, stream_block: blocks.StreamBlock | None = None) -> list[dict]:
+        """StreamField as typed blocks, read from the raw JSON so images batch too."""
+        stream_block = stream_block or value.stream_block
+        out = []
+        for raw in value.raw_data:
+            block = stream_block.child_blocks.get(raw["type"])
+            if block is None:  # a block type removed from the code
+                continue
+            out.append(
+                {
+                    "type": raw["type"],
+                    "id": raw.get("id"),
+                    "value": self._block(block, raw["value"]),
+                }
+            )
+        return out
+
+    def _block(self, block: blocks.Block, raw: Any) -> Any:
+        if isinstance(block, ImageBlock):
+            if isinstance(raw, dict):
+                alt = "" if raw.get("decorative") else raw.get("alt_text")
+                return self.image(raw.get("image"), alt=alt)
+            return self.image(raw)
+        if isinstance(block, ImageChooserBlock):
+            return self.image(raw)
+        if isinstance(block, DocumentChooserBlock):
+            return self.document(raw)
+        if isinstance(block, blocks.RichTextBlock):
+            return self.rich_text(raw)
+        if isinstance(block, blocks.StructBlock):
+            raw = raw or {}
+            return {
+                name: self._block(child, raw.get(name))
+                for name, child in block.child_blocks.items()
+            }
+        if isinstance(block, blocks.ListBlock):
+            items = [
+                item["value"] if isinstance(item, dict) and "value" in item else item
+                for item in raw or []
+            ]
+            return [self._block(block.child_block, item) for item in items]
+        if isinstance(block, blocks.StreamBlock):
+            return [
+                {
+                    "type": item["type"],
+                    "id": item.get("id"),
+                    "value": self._block(block.child_blocks[item["type"]], item["value"]),
+                }
+                for item in raw or []
+                if item["type"] in block.child_blocks
+            ]
+        return raw
+
+    # -- resolution ------------------------------------------------------------------
+
+    def resolve(self, data: Any) -> Any:
+        """Fetch everything the placeholders name and return ``data`` with values in."""
+        values: dict[int, Any] = {}
+        for kind, slots in self._wanted.items():
+            values.update(getattr(self, f"_resolve_{kind}")(slots))
+        self._wanted.clear()
+        return _fill(data, values)
+
+    def _resolve_image(self, slots: list[Deferred]) -> dict[int, Any]:
+        images = get_image_model().objects.filter(pk__in={s.key for s in slots})
+        by_id = {image.pk: image for image in images.prefetch_renditions(*RENDITIONS.values())}
+        out = {}
+        for slot in slots:
+            image = by_id.get(slot.key)
+            out[id(slot)] = self._image_data(image, slot.extra.get("alt")) if image else None
+        return out
+
+    def _image_data(self, image, alt: str | None) -> dict:
+        renditions = image.get_renditions(*RENDITIONS.values())
+        return {
+            "id": image.pk,
+            "title": image.title,
+            "alt": alt if alt is not None else (image.default_alt_text or ""),
+            "width": image.width,
+            "height": image.height,
+            "renditions": {
+                name: {
+                    "url": get_full_url(self.request, renditions[spec].url),
+                    "width": renditions[spec].width,
+                    "height": renditions[spec].height,
+                }
+                for name, spec in RENDITIONS.items()
+            },
+        }
+
+    def _resolve_document(self, slots: list[Deferred]) -> dict[int, Any]:
+        documents = get_document_model().objects.in_bulk({s.key for s in slots})
+        out = {}
+        for slot in slots:
+            doc = documents.get(slot.key)
+            out[id(slot)] = (
+                {
+                    "id": doc.pk,
+                    "title": doc.title,
+                    "url": get_full_url(self.request, doc.url),
+                    "size": doc.file_size,
+                    "mime_type": doc.content_type,
+                }
+                if doc
+                else None
+            )
+        return out
+
+    def _resolve_rich_text(self, slots: list[Deferred]) -> dict[int, Any]:
+        # One expansion for all fragments: link lookups are batched per call.
+        expanded = expand_db_html(_SPLIT.join(slot.key for slot in slots)).split(_SPLIT)
+        base = get_full_url(self.request, "/").rstrip("/")
+        return {
+            id(slot): _RELATIVE_URL.sub(rf'\g<1>{base}\g<2>"', html)
+            for slot, html in zip(slots, expanded, strict=True)
+        }
+
+    def _resolve_translations(self, slots: list[Deferred]) -> dict[int, Any]:
+        """The other published translations of each item, one query per model."""
+        by_model: dict[type, list[Deferred]] = defaultdict(list)
+        for slot in slots:
+            by_model[Page if isinstance(slot.key, Page) else type(slot.key)].append(slot)
+        out = {}
+        for model, model_slots in by_model.items():
+            queryset = model._default_manager.filter(
+                translation_key__in={s.key.translation_key for s in model_slots}
+            ).select_related("locale")
+            if model is Page:
+                queryset = visible_pages(queryset).only(
+                    "id", "url_path", "locale", "translation_key", "content_type_id"
+                )
+            siblings = defaultdict(list)
+            for other in queryset:
+                siblings[other.translation_key].append(other)
+            for slot in model_slots:
+                resource = self._resource_of(slot.key)
+                out[id(slot)] = [
+                    {
+                        "locale": other.locale.language_code,
+                        "id": other.pk,
+                        "url": other.get_full_url(self.request) if model is Page else None,
+                        "api_url": api_url(self.request, resource, other.pk),
+                    }
+                    for other in siblings[slot.key.translation_key]
+                    if other.pk != slot.key.pk
+                ]
+        return out
+
+    def _resource_of(self, obj: Model) -> str | None:
+        if isinstance(obj, Page) and type(obj) is Page:
+            model = ContentType.objects.get_for_id(obj.content_type_id).model_class()
+        else:
+            model = type(obj)
+        return self.resources.get(model)
+
+    def _resolve_ref(self, slots: list[Deferred]) -> dict[int, Any]:
+        by_model: dict[type, list[Deferred]] = defaultdict(list)
+        for slot in slots:
+            by_model[type(slot.key)].append(slot)
+        out = {}
+        for model, model_slots in by_model.items():
+            keys = {s.key.translation_key for s in model_slots if s.key.locale_id != self.locale.pk}
+            translations = (
+                {
+                    obj.translation_key: obj
+                    for obj in model._default_manager.filter(
+                        translation_key__in=keys, locale=self.locale
+                    )
+                }
+                if keys
+                else {}
+            )
+            resource = self.resources[model]
+            for slot in model_slots:
+                obj = translations.get(slot.key.translation_key, slot.key)
+                out[id(slot)] = {
+                    "id": obj.pk,
+                    "title": str(obj),
+                    "locale": language_code_for(obj.locale_id),
+                    "url": None,
+                    "api_url": api_url(self.request, resource, obj.pk),
+                    **slot.extra,
+                }
+        return out
+
+    def _resolve_page_ref(self, slots: list[Deferred]) -> dict[int, Any]:
+        """Related pages in the reader's locale, else the original; hidden ones drop out."""
+        keys = {slot.key.translation_key for slot in slots}
+        candidates = visible_pages(
+            Page.objects.filter(translation_key__in=keys).select_related("locale")
+        ).only("id", "title", "url_path", "locale", "translation_key", "content_type_id")
+        found = {(page.translation_key, page.locale_id): page for page in candidates}
+        out = {}
+        for slot in slots:
+            original = slot.key
+            page = found.get((original.translation_key, self.locale.pk)) or found.get(
+                (original.translation_key, original.locale_id)
+            )
+            out[id(slot)] = self._page_ref(page, slot.extra) if page else None
+        return out
+
+    def _page_ref(self, page: Page, extra: dict) -> dict:
+        resource = self._resource_of(page)
+        return {
+            "id": page.pk,
+            "title": page.title,
+            "locale": page.locale.language_code,
+            "url": page.get_full_url(self.request),
+            "api_url": api_url(self.request, resource, page.pk) if resource else None,
+            **extra,
+        }
+
+
+def _fill(data: Any, values: dict[int, Any]) -> Any:
+    if isinstance(data, Deferred):
+        return values.get(id(data))
+    if isinstance(data, dict):
+        return {key: _fill(value, values) for key, value in data.items()}
+    if isinstance(data, list):
+        filled = [_fill(item, values) for item in data]
+        # Related items that turned out hidden vanish from lists instead of leaving nulls.
+        return [
+            item
+            for item, raw in zip(filled, data, strict=True)
+            if not (item is None and isinstance(raw, Deferred))
+        ]
+    return data
+
+
+def refs(batch: Batch, objects: Iterable[Model | None], **extra) -> list:
+    return [batch.ref(obj, **extra) for obj in objects if obj is not None]

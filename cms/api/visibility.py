@@ -1,0 +1,33 @@
+"""The one definition of "visible to the public" that every outward surface shares."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+
+def visible_pages(queryset: QuerySet) -> QuerySet:
+    """Live, not view-restricted, and inside their go-live/expiry window.
+
+    Wagtail unpublishes expired pages only when ``publish_scheduled`` runs, so the
+    dates are checked here too: an expired page must vanish on time, not at the next cron.
+    """
+    now = timezone.now()
+    return (
+        queryset.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+    )
+
+
+def is_visible(page: Page) -> bool:
+    if not page.live:
+        return False
+    now = timezone.now()
+    if (page.expire_at and page.expire_at <= now) or (page.go_live_at and page.go_live_at > now):
+        return False
+    return not PageViewRestriction.objects.filter(
+        page__path__in=[
+            page.path[:i] for i in range(page.steplen, len(page.path) + 1, page.steplen)
+        ]
+    ).exists()
