@@ -25,6 +25,7 @@ from publications.api import resources as publication_resources
 from search.results import clean_query, run_search, specific_in_order
 from syndication.access import ClientThrottle, PartnerKey
 from syndication.models import ChangeEvent
+from syndication.preview import router as preview_router
 from syndication.registry import MODELS, resources
 
 DESCRIPTION = """
@@ -68,6 +69,8 @@ for resource in [
     router = Router(tags=[resource.name])
     register(router, resource, resources())
     api.add_router(f"/{resource.name}/", router)
+
+api.add_router("/preview/", preview_router)
 
 
 # -- change feed ----------------------------------------------------------------------

@@ -1,0 +1,3 @@
+"""Atom, RSS and JSON feeds (see syndication/feeds.py)."""
+
+urlpatterns: list = []

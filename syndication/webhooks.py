@@ -1,0 +1,1 @@
+"""Webhook deliveries to partners (connected to ``events.change_recorded``)."""
