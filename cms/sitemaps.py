@@ -6,6 +6,8 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Locale, Page
 
+from cms.api.visibility import visible_pages
+
 
 class LocalizedSitemap(Sitemap):
     """Wagtail's sitemap covers only the site root's tree, i.e. one locale; this covers all."""
@@ -17,9 +19,7 @@ class LocalizedSitemap(Sitemap):
         for tree in roots:
             in_any_tree |= Q(path__startswith=tree.path)
         return (
-            Page.objects.filter(in_any_tree)
-            .live()
-            .public()
+            visible_pages(Page.objects.filter(in_any_tree))
             .order_by("path")
             .defer_streamfields()
             .specific()

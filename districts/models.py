@@ -15,6 +15,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.api.visibility import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.listing import FilterField
 from cms.models import BasePage, page_tabs
@@ -38,7 +39,7 @@ class DistrictIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        districts = DistrictPage.objects.child_of(self).live().public().order_by("kind", "title")
+        districts = visible_pages(DistrictPage.objects.child_of(self)).order_by("kind", "title")
         kind = request.GET.get("kind", "")
         if kind in DistrictPage.Kind.values:
             districts = districts.filter(kind=kind)
@@ -147,8 +148,7 @@ class DistrictPage(BasePage):
         """Live pages in this page's locale that link to any translation of this district."""
         model = apps.get_model(app_label, model_name)
         return (
-            model.objects.live()
-            .public()
+            visible_pages(model.objects.all())
             .filter(
                 locale_id=self.locale_id,
                 district_links__district__translation_key=self.translation_key,

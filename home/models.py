@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from cms.api.visibility import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.models import BasePage, page_tabs
 from projects.models import ProjectPage, ProjectStatus, filter_by_status
@@ -31,7 +32,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        projects = ProjectPage.objects.live().public().filter(locale=self.locale)
+        projects = visible_pages(ProjectPage.objects.all()).filter(locale=self.locale)
         running = list(
             filter_by_status(projects, ProjectStatus.RUNNING).order_by("-start_date")[:3]
         )
@@ -39,8 +40,7 @@ class HomePage(BasePage):
         context["projects_are_current"] = bool(running)
         context["projects"] = running or list(projects.order_by("-start_date")[:3])
         context["publications"] = (
-            PublicationPage.objects.live()
-            .public()
+            visible_pages(PublicationPage.objects.all())
             .filter(locale=self.locale)
             .order_by("-publication_date")[:3]
         )

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.api.visibility import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks
 from cms.dates import current_month, first_of_month
 from cms.i18n import localize_links
@@ -108,7 +109,7 @@ class ProjectIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        projects = ProjectPage.objects.child_of(self).live().public().order_by("-start_date")
+        projects = visible_pages(ProjectPage.objects.child_of(self)).order_by("-start_date")
         context.update(filter_projects(projects, request))
         return context
 
@@ -256,8 +257,7 @@ class ProjectPage(BasePage):
         """Live pages in this locale that name any translation of this project."""
         model = apps.get_model("publications", model_name)
         return (
-            model.objects.live()
-            .public()
+            visible_pages(model.objects.all())
             .filter(
                 locale_id=self.locale_id,
                 project_links__project__translation_key=self.translation_key,

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from cms.api.visibility import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.i18n import localize_links, localized_many
 from cms.indexing import districts_text, people_text, related_text, topics_text
@@ -69,8 +70,8 @@ class PublicationIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        publications = (
-            PublicationPage.objects.child_of(self).live().public().order_by("-publication_date")
+        publications = visible_pages(PublicationPage.objects.child_of(self)).order_by(
+            "-publication_date"
         )
         filters = {key: request.GET.get(key, "") for key in ("year", "kind", "series", "topic")}
         if filters["year"].isdigit():
@@ -86,11 +87,8 @@ class PublicationIndexPage(BasePage):
             publications = publications.filter(topic_links__topic__slug=filters["topic"])
         context.update(paginate(request, publications.distinct()))
         options = listing_filter_options(PublicationTopic, PublicationDistrict)
-        years = (
-            PublicationPage.objects.child_of(self)
-            .live()
-            .public()
-            .dates("publication_date", "year", order="DESC")
+        years = visible_pages(PublicationPage.objects.child_of(self)).dates(
+            "publication_date", "year", order="DESC"
         )
         series_options = PublicationSeries.objects.filter(locale=self.locale)
         context.update(
@@ -121,10 +119,9 @@ class PublicationIndexPage(BasePage):
                     filters["topic"],
                 ),
             ],
-            interviews=InterviewPage.objects.child_of(self)
-            .live()
-            .public()
-            .order_by("-interview_date")[:6],
+            interviews=visible_pages(InterviewPage.objects.child_of(self)).order_by(
+                "-interview_date"
+            )[:6],
         )
         return context
 
@@ -249,8 +246,7 @@ class PublicationPage(RoutablePageMixin, BasePage):
     def get_interviews(self):
         """Interviews published in any translation of this publication, in its locale."""
         return (
-            InterviewPage.objects.live()
-            .public()
+            visible_pages(InterviewPage.objects.all())
             .filter(
                 locale_id=self.locale_id, related_publication__translation_key=self.translation_key
             )

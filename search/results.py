@@ -10,6 +10,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale, Page
 
+from cms.api.visibility import visible_pages
 from search.backends import backend_for_language
 
 MAX_QUERY_LENGTH = 200
@@ -73,7 +74,7 @@ def specific_in_order(pages) -> list[Page]:
 
 
 def searchable_pages(locale: Locale):
-    return Page.objects.live().public().filter(locale=locale)
+    return visible_pages(Page.objects.filter(locale=locale))
 
 
 def run_search(query: str, locale: Locale) -> list[Page]:

@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from cms.api.visibility import visible_pages
+
 register = template.Library()
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -59,7 +61,7 @@ def menu_pages(context) -> list[Page]:
     if site is None:
         return []
     root = site.root_page.localized
-    return list(root.get_children().live().public().in_menu().specific())
+    return list(visible_pages(root.get_children()).in_menu().specific())
 
 
 @register.simple_tag(takes_context=True)
