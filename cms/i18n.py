@@ -22,6 +22,14 @@ def active_locale() -> Locale:
 
 
 _language_codes: dict[int, str] = {}
+_by_code: dict[str, Locale] = {}
+
+
+def locale_by_code(code: str) -> Locale:
+    """``Locale.objects.get_for_language`` remembered per process; raises DoesNotExist."""
+    if code not in _by_code:
+        _by_code[code] = Locale.objects.get_for_language(code)
+    return _by_code[code]
 
 
 def language_code_for(locale_id: int) -> str:
@@ -34,6 +42,7 @@ def language_code_for(locale_id: int) -> str:
 def _forget_locales(**kwargs) -> None:
     _locales.clear()
     _language_codes.clear()
+    _by_code.clear()
 
 
 post_save.connect(_forget_locales, sender=Locale)

@@ -23,6 +23,7 @@ from cms.api.responses import cached_response
 from cms.api.schemas import Listing, LocaleCode, Problem
 from cms.api.serialize import Batch, api_url
 from cms.api.visibility import visible_pages
+from cms.i18n import locale_by_code
 
 MAX_LIMIT = 50
 
@@ -62,7 +63,7 @@ def reject_unknown_params(request: HttpRequest, params: type[Schema]) -> None:
 
 def locale_for(code: str) -> Locale:
     try:
-        return Locale.objects.get_for_language(code)
+        return locale_by_code(code)
     except Locale.DoesNotExist as error:
         raise BadParameter("locale", f"No content in locale “{code}”.") from error
 

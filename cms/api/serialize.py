@@ -179,7 +179,7 @@ class Batch:
                     "id": doc.pk,
                     "title": doc.title,
                     "url": get_full_url(self.request, doc.url),
-                    "size": doc.file_size,
+                    "size": doc.get_file_size(),
                     "mime_type": doc.content_type,
                 }
                 if doc
