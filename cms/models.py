@@ -1,14 +1,18 @@
 """Page plumbing shared by every content type: SEO, social and listing fields."""
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import models
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
+from wagtail_headless_preview.models import HeadlessPreviewMixin, get_client_root_url_from_site
+from wagtail_headless_preview.settings import headless_preview_settings
 
 from cms.i18n import localized_many
 
@@ -24,8 +28,18 @@ def _page_link(label) -> models.ForeignKey:
     )
 
 
-class BasePage(Page):
-    """Every public page: a social image and a listing teaser beside Wagtail's SEO fields."""
+# Preview mode that opens the draft in the partner front end (wagtail-headless-preview).
+PARTNER_PREVIEW_MODE = "partner"
+
+
+class BasePage(Page, HeadlessPreviewMixin):
+    """Every public page: a social image and a listing teaser beside Wagtail's SEO fields.
+
+    Previews come in two modes: the website itself, and, where a front end is configured in
+    ``WAGTAIL_HEADLESS_PREVIEW["CLIENT_URLS"]``, the partner front end, which fetches the
+    draft from ``/api/v1/preview/`` with a short-lived token. The mixin comes after ``Page``
+    so the website preview stays the default ``serve_preview``.
+    """
 
     listing_teaser = models.TextField(
         _("listing teaser"),
@@ -94,6 +108,59 @@ class BasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["institute_name"] = settings.IKPE_NAME
         return context
+
+    # -- preview in the partner front end ----------------------------------------------
+
+    @property
+    def preview_modes(self):
+        modes = super().preview_modes
+        if self.partner_preview_url():
+            modes = [*modes, (PARTNER_PREVIEW_MODE, _("Partner front end"))]
+        return modes
+
+    def partner_preview_url(self) -> str:
+        """The partner front end for this page's site; empty where it has none.
+
+        Only saved pages of types the partner API serves can be previewed there: the
+        front end fetches them from the API by content type and token.
+        """
+        from syndication.registry import resource_for
+
+        if self.pk is None or resource_for(self) is None:
+            return ""
+        site = self.get_site()
+        urls = headless_preview_settings.CLIENT_URLS
+        # The package's lookup: the site's hostname, else "default"; checked before it
+        # formats the URL, which turns an empty one into "/" with ENFORCE_TRAILING_SLASH.
+        if site is None or not urls.get(site.hostname if site.hostname in urls else "default"):
+            return ""
+        return get_client_root_url_from_site(site)
+
+    def _is_partner_preview(self, mode_name) -> bool:
+        # Wagtail passes any ?mode= on; where the mode is not offered, show the website.
+        return mode_name == PARTNER_PREVIEW_MODE and bool(self.partner_preview_url())
+
+    def serve_preview(self, request, mode_name):
+        if self._is_partner_preview(mode_name):
+            return HeadlessPreviewMixin.serve_preview(self, request, mode_name)
+        return super().serve_preview(request, mode_name)
+
+    def make_preview_request(
+        self, original_request=None, preview_mode=None, extra_request_attrs=None
+    ):
+        """Serve the partner mode here: page types may override ``serve_preview`` ahead
+        of this class (``RoutablePageMixin`` does, for publications) and know nothing of it.
+        """
+        if not self._is_partner_preview(preview_mode):
+            return super().make_preview_request(original_request, preview_mode, extra_request_attrs)
+        request = WSGIRequest(self._get_dummy_headers(original_request))
+        request.is_dummy = request.is_preview = True
+        request.preview_mode = preview_mode
+        for name, value in (extra_request_attrs or {}).items():
+            setattr(request, name, value)
+        response = BasePage.serve_preview(self, request, preview_mode)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class SyndicatedSnippet(models.Model):
