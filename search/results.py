@@ -10,7 +10,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale, Page
 
-from cms.api.visibility import visible_pages
+from cms.api.visibility import in_schedule
 from search.backends import backend_for_language
 
 MAX_QUERY_LENGTH = 200
@@ -74,7 +74,9 @@ def specific_in_order(pages) -> list[Page]:
 
 
 def searchable_pages(locale: Locale):
-    return visible_pages(Page.objects.filter(locale=locale))
+    """What the backend may search; its index has no dates, so ``run_search`` drops hits
+    outside their go-live/expiry window afterwards."""
+    return Page.objects.live().public().filter(locale=locale)
 
 
 def run_search(query: str, locale: Locale) -> list[Page]:
@@ -84,7 +86,8 @@ def run_search(query: str, locale: Locale) -> list[Page]:
         return []
     backend = backend_for_language(locale.language_code)
     results = backend.search(terms, searchable_pages(locale), operator="or")
-    return promote_exact(list(results[:MAX_RESULTS]), query.strip())
+    hits = [page for page in results[:MAX_RESULTS] if in_schedule(page)]
+    return promote_exact(hits, query.strip())
 
 
 def count_results(query: str, locale: Locale) -> int:

@@ -20,11 +20,16 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     )
 
 
-def is_visible(page: Page) -> bool:
-    if not page.live:
-        return False
+def in_schedule(page: Page) -> bool:
+    """Inside the go-live/expiry window (for hits a search backend cannot filter by date)."""
     now = timezone.now()
-    if (page.expire_at and page.expire_at <= now) or (page.go_live_at and page.go_live_at > now):
+    return not (
+        (page.expire_at and page.expire_at <= now) or (page.go_live_at and page.go_live_at > now)
+    )
+
+
+def is_visible(page: Page) -> bool:
+    if not (page.live and in_schedule(page)):
         return False
     return not PageViewRestriction.objects.filter(
         page__path__in=[
