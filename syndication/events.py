@@ -78,7 +78,11 @@ def on_published(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_unpublished(sender, instance, **kwargs):
-    sync_page(instance)
+    # Wagtail also sends this from its own pre_delete handler, with a stale copy that
+    # still says live; an unpublish can only ever take an item away.
+    resource = resource_for(instance)
+    if resource and was_visible(resource, instance.pk):
+        record(instance, Kind.UNPUBLISHED, resource)
 
 
 @receiver(post_page_move)
