@@ -9,6 +9,8 @@ commits, cached responses are retired and ``change_recorded`` tells webhooks.
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -107,6 +109,16 @@ def on_delete(sender, instance, **kwargs):
     resource = resources().get(sender)
     if resource and was_visible(resource, instance.pk):
         record(instance, Kind.DELETED, resource)
+
+
+def _media_changed(sender, instance, **kwargs):
+    """A replaced PDF or image changes what pages embed (URL, size), though no page changed."""
+    transaction.on_commit(lambda: api_cache.bump([*api_cache.PAGE_RESOURCES, "people"]))
+
+
+for media_model in (get_document_model(), get_image_model()):
+    post_save.connect(_media_changed, sender=media_model)
+    post_delete.connect(_media_changed, sender=media_model)
 
 
 @receiver(post_save)

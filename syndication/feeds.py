@@ -10,23 +10,19 @@ scheduled, expired and untranslated pages never appear. Responses are cached und
 import datetime
 import html
 import json
-import math
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
-from django.db.models import Min, Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import feedgenerator, timezone, translation
+from django.utils import feedgenerator, translation
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.models import CollectionViewRestriction, Locale, Page
 
-from cms.api import cache as api_cache
 from cms.api.responses import cached_response
 from cms.api.visibility import visible_pages
 from cms.i18n import localized_many
@@ -420,34 +416,10 @@ class PageFeed(Feed):
 # -- the view --------------------------------------------------------------------------------
 
 
-def _retire_at_schedule_boundary() -> None:
-    """Retire cached feeds when a live page's go-live or expiry time passes.
-
-    Such a moment is no change event until ``publish_scheduled`` runs, but a cached feed
-    must not show an expired page until then. The next moment is computed once per
-    ``feeds`` stamp (one query) and kept in the cache.
-    """
-    stamp = api_cache.stamps(["feeds"])["feeds"]
-    key = f"feeds:next-schedule:{stamp}"
-    boundary = cache.get(key)
-    if boundary is None:
-        now = timezone.now()
-        found = Page.objects.live().aggregate(
-            expiry=Min("expire_at", filter=Q(expire_at__gt=now)),
-            go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
-        )
-        moments = [moment.timestamp() for moment in found.values() if moment]
-        boundary = min(moments, default=math.inf)
-        cache.set(key, boundary, settings.API_SERVER_CACHE_SECONDS)
-    if boundary <= time.time():
-        api_cache.bump([])  # retires the global surfaces: feeds, search, changes
-
-
 def feed(request: HttpRequest, language: str, fmt: str, scope: str, key: str = "") -> HttpResponse:
     """Serve a feed from the shared cache with ETag, Last-Modified and 304s."""
     if language not in dict(settings.LANGUAGES):
         raise Http404("Unknown locale.")
-    _retire_at_schedule_boundary()
     view = PageFeed(fmt)
 
     def build() -> bytes:

@@ -6,10 +6,15 @@ depend on, so bumping a stamp retires every entry built from the old data at onc
 every process that shares the cache (Redis in production).
 """
 
+import math
 import time
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Min, Q
+from django.utils import timezone
+from wagtail.models import Page
 
 PREFIX = "gen:"
 # What each resource's items are embedded in: a renamed person changes every project,
@@ -51,3 +56,28 @@ def stamps(scopes: Iterable[str]) -> dict[str, float]:
         cache.set_many(missing, timeout=None)
         found.update(missing)
     return {key.removeprefix(PREFIX): found[key] for key in keys}
+
+
+PAGE_RESOURCES = ["projects", "publications", "interviews", "districts"]
+
+
+def retire_at_schedule_boundary() -> None:
+    """Retire cached responses when a live page's go-live or expiry time passes.
+
+    Such a moment is no change event until ``publish_scheduled`` runs, but a cached
+    response must not show an expired page until then. The next such moment is computed
+    once per change (one query) and kept in the cache beside the stamps.
+    """
+    key = f"next-schedule:{stamps(['changes'])['changes']}"
+    boundary = cache.get(key)
+    if boundary is None:
+        now = timezone.now()
+        found = Page.objects.live().aggregate(
+            expiry=Min("expire_at", filter=Q(expire_at__gt=now)),
+            go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        )
+        moments = [moment.timestamp() for moment in found.values() if moment]
+        boundary = min(moments, default=math.inf)
+        cache.set(key, boundary, settings.API_SERVER_CACHE_SECONDS)
+    if boundary <= time.time():
+        bump(PAGE_RESOURCES)

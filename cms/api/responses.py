@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from cms.api.cache import stamps
+from cms.api.cache import retire_at_schedule_boundary, stamps
 
 
 def _cache_key(request: HttpRequest, scope_stamps: dict[str, float]) -> str:
@@ -30,6 +30,7 @@ def cached_response(
     The ETag is a hash of the body, so it is strong and identical in every process;
     Last-Modified is the newest change stamp among the scopes.
     """
+    retire_at_schedule_boundary()
     scope_stamps = stamps(scopes)
     key = _cache_key(request, scope_stamps)
     entry = cache.get(key)

@@ -1,6 +1,7 @@
 """The one definition of "visible to the public" that every outward surface shares."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
@@ -12,9 +13,15 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     dates are checked here too: an expired page must vanish on time, not at the next cron.
     """
     now = timezone.now()
+    # Restricted: a view restriction sits on the page or on an ancestor, i.e. on a page
+    # whose path is a prefix of this one. As a subquery this costs no extra round trip
+    # (Wagtail's ``public()`` first fetches every restriction).
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
     return (
         queryset.live()
-        .public()
+        .filter(~Exists(restricted))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
     )
