@@ -236,6 +236,8 @@ TASKS = {
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Plain http only for receivers on 127.0.0.1/localhost (tests, development).
+WEBHOOK_ALLOW_HTTP_LOOPBACK = False
 # Headless preview: drafts open in a partner's front end; tokens expire after this time.
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": os.environ.get("HEADLESS_PREVIEW_URL", "")},

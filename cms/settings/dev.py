@@ -12,3 +12,5 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 TASKS["webhooks"]["BACKEND"] = os.environ.get(  # noqa: F405
     "WEBHOOK_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
 )
+# Webhook receivers on this machine may use plain http while developing.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = True

@@ -14,3 +14,4 @@ WAGTAILAPI_BASE_URL = "http://testserver"
 # Webhook deliveries queue in the database; tests run the worker themselves.
 TASKS["webhooks"]["BACKEND"] = "django_tasks_db.DatabaseBackend"  # noqa: F405
 WEBHOOK_BACKOFF_SECONDS = 0.0
+WEBHOOK_ALLOW_HTTP_LOOPBACK = False  # tests allow it where they need a loopback receiver
