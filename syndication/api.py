@@ -5,6 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Query, Router, Schema
@@ -115,6 +116,14 @@ def _since(value: str | None) -> tuple[str, object]:
         raise BadParameter("since", "Expected a cursor or an ISO 8601 time.") from error
 
 
+def _cursor_before(lookup: str, since) -> int:
+    """With nothing new, poll again from where the caller stands (not from the start)."""
+    if lookup == "id__gt":
+        return since
+    last = ChangeEvent.objects.filter(occurred_at__lt=since).aggregate(last=Max("id"))["last"]
+    return last or 0
+
+
 @api.get(
     "/changes/",
     response={200: Changes, 400: Problem, 422: Problem},
@@ -152,7 +161,7 @@ def changes(request: HttpRequest, params: Query[ChangeParams]):
                 }
                 for event in page
             ],
-            "next_since": page[-1].id if page else (since if lookup == "id__gt" else 0),
+            "next_since": page[-1].id if page else _cursor_before(lookup, since),
             "has_more": has_more,
         }
         return Changes.model_validate(data).model_dump_json().encode()

@@ -444,3 +444,14 @@ def test_cached_list_needs_no_sql(client, django_assert_max_num_queries):
     ok(client, "/projects/", limit=50)
     with django_assert_max_num_queries(1):  # the rate limit and the response come from cache
         ok(client, "/projects/", limit=50)
+
+
+def test_operation_ids_are_unique(client):
+    schema = ok(client, "/openapi.json")
+    ids = [
+        operation["operationId"]
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if "operationId" in operation
+    ]
+    assert len(ids) == len(set(ids))

@@ -157,3 +157,9 @@ def test_search_api_in_english_and_by_type(client):
         f"{API}/search/", {"q": "integration", "locale": "en", "type": "publications"}
     ).json()
     assert only["items"] and {hit["type"] for hit in only["items"]} == {"publications"}
+
+
+def test_polling_by_time_with_nothing_new_keeps_the_position(client):
+    latest = latest_cursor(client)
+    feed = changes(client, since=timezone.now().isoformat())
+    assert feed["events"] == [] and feed["next_since"] == latest

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
+from wagtail.api.v2.utils import get_full_url
 from wagtail.models import Locale, Page, TranslatableMixin
 
 from cms.api.responses import cached_response
@@ -148,7 +149,7 @@ def _page_url(request: HttpRequest, offset: int, count: int, limit: int) -> str 
     query = request.GET.copy()
     query["offset"] = str(offset)
     query["limit"] = str(limit)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return get_full_url(request, f"{request.path}?{query.urlencode()}")
 
 
 def register(router: Router, resource: Resource, resources: dict[type, str]) -> None:
@@ -168,6 +169,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         "/",
         response={200: Listing[resource.schema], 400: Problem, 422: Problem},
         url_name=f"{name}-list",
+        operation_id=f"list_{name}",
         summary=f"List {verbose}",
         description=(params_schema.__doc__ or "").strip(),
     )
@@ -219,6 +221,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         "/{int:item_id}/",
         response={200: detail_schema, 404: Problem},
         url_name=f"{name}-detail",
+        operation_id=f"get_{name}",
         summary=f"One of the {verbose}, by id",
     )
     def detail(request: HttpRequest, item_id: int):
@@ -230,6 +233,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         "/by-slug/{slug}/",
         response={200: detail_schema, 400: Problem, 404: Problem, 422: Problem},
         url_name=f"{name}-slug",
+        operation_id=f"get_{name}_by_slug",
         summary=f"One of the {verbose}, by slug",
     )
     def by_slug(request: HttpRequest, slug: str, params: Query[SlugParams]):

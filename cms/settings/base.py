@@ -245,6 +245,9 @@ WAGTAIL_HEADLESS_PREVIEW = {
 }
 HEADLESS_PREVIEW_MAX_AGE = int(os.environ.get("HEADLESS_PREVIEW_MAX_AGE", "1800"))
 # CDN or reverse proxy purging (Varnish, nginx, …) when FRONTEND_CACHE_PURGE_URL is set.
+# Our URLs carry their language prefix already; don't let Wagtail multiply every purge
+# by the languages.
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
     WAGTAILFRONTENDCACHE = {
         "default": {
