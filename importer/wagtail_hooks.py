@@ -3,23 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.permissions import ReadOnlyPolicy
 from importer.models import ImportedItem
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Records are written by the import command only; editors may look, not change."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 register_permission_policy(ImportedItem, ReadOnlyPolicy(ImportedItem))
 

@@ -13,9 +13,9 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.permissions import ReadOnlyPolicy
 from syndication.models import Partner, WebhookDelivery
 from syndication.views import DeliveryIndexView, DeliveryInspectView, ResendView
 
@@ -63,18 +63,6 @@ class PartnerViewSet(ModelViewSet):
             ],
         ),
     ]
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Deliveries are written by the webhook task only; admins look and resend."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 register_permission_policy(WebhookDelivery, ReadOnlyPolicy(WebhookDelivery))

@@ -15,10 +15,12 @@ from directory.models import Organisation, Person, Topic
 from districts.models import DistrictPage
 from projects.models import ProjectDistrict, ProjectOrganisation, ProjectPerson, ProjectTopic
 from publications.models import PublicationPage
+from syndication.registry import MODELS
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
+RESOURCES = list(MODELS)
 
 
 def get(client, path: str, **params):
@@ -42,16 +44,7 @@ def test_openapi_document_is_generated_and_lists_every_endpoint(client):
     schema = ok(client, "/openapi.json")
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    for resource in [
-        "projects",
-        "publications",
-        "interviews",
-        "districts",
-        "people",
-        "organisations",
-        "topics",
-        "series",
-    ]:
+    for resource in RESOURCES:
         assert f"{API}/{resource}/" in paths
         assert f"{API}/{resource}/{{item_id}}/" in paths
         assert f"{API}/{resource}/by-slug/{{slug}}/" in paths
@@ -417,19 +410,7 @@ def _queries(client, path: str, **params) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize(
-    "resource",
-    [
-        "projects",
-        "publications",
-        "interviews",
-        "districts",
-        "people",
-        "organisations",
-        "topics",
-        "series",
-    ],
-)
+@pytest.mark.parametrize("resource", RESOURCES)
 @pytest.mark.parametrize("locale", ["de", "en"])
 def test_list_queries_do_not_grow_with_the_limit(client, resource, locale, many_projects):
     ok(client, f"/{resource}/", limit=50, locale=locale)  # first call may create renditions
