@@ -16,6 +16,7 @@ from districts.models import DistrictPage
 from projects.models import ProjectDistrict, ProjectOrganisation, ProjectPerson, ProjectTopic
 from publications.models import PublicationPage
 from syndication.registry import MODELS
+from tests.helpers import tags
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +61,12 @@ def test_openapi_document_is_generated_and_lists_every_endpoint(client):
     assert "X-API-Key" in str(schema["components"]["securitySchemes"])
 
 
-def test_interactive_documentation_page(client):
+def test_interactive_documentation_page_loads_nothing_from_elsewhere(client):
     response = client.get(f"{API}/docs/")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+    assets = [a.get("src") or a.get("href") for a in tags(response, "script", "link")]
+    assert assets and all(url.startswith("/static/") for url in assets if url)
 
 
 def test_api_root_points_to_the_documentation(client):

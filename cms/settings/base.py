@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "ninja",  # serves Swagger UI from its own static files, not from a CDN
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
