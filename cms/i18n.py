@@ -28,7 +28,10 @@ _by_code: dict[str, Locale] = {}
 def locale_by_code(code: str) -> Locale:
     """``Locale.objects.get_for_language`` remembered per process; raises DoesNotExist."""
     if code not in _by_code:
-        _by_code[code] = Locale.objects.get_for_language(code)
+        try:
+            _by_code[code] = Locale.objects.get_for_language(code)
+        except LookupError as error:  # not a content language at all
+            raise Locale.DoesNotExist(code) from error
     return _by_code[code]
 
 

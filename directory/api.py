@@ -31,7 +31,7 @@ class PersonOut(Item):
 
 
 class PersonParams(ListParams):
-    ordering: Literal["family_name", "-updated_at"] = "family_name"
+    ordering: Literal["family_name", "-last_updated_at"] = "family_name"
 
 
 def serialize_person(person: Person, batch: Batch) -> dict:
@@ -61,7 +61,7 @@ class OrganisationParams(ListParams):
     """Filter by kind of organisation."""
 
     kind: Literal[tuple(Organisation.Kind.values)] | None = None
-    ordering: Literal["name", "-updated_at"] = "name"
+    ordering: Literal["name", "-last_updated_at"] = "name"
 
 
 def serialize_organisation(organisation: Organisation, batch: Batch) -> dict:
@@ -82,7 +82,7 @@ class TopicOut(Item):
 
 
 class TopicParams(ListParams):
-    ordering: Literal["name", "-updated_at"] = "name"
+    ordering: Literal["name", "-last_updated_at"] = "name"
 
 
 def serialize_topic(topic: Topic, batch: Batch) -> dict:
@@ -94,8 +94,6 @@ def serialize_topic(topic: Topic, batch: Batch) -> dict:
     }
 
 
-SNIPPET_ORDERINGS = {"-updated_at": ("-updated_at",)}
-
 resources = [
     Resource(
         name="people",
@@ -103,8 +101,7 @@ resources = [
         schema=PersonOut,
         serialize=serialize_person,
         params=PersonParams,
-        orderings={"family_name": ("family_name", "given_name"), **SNIPPET_ORDERINGS},
-        updated_field="updated_at",
+        orderings={"family_name": ("family_name", "given_name")},
     ),
     Resource(
         name="organisations",
@@ -115,8 +112,6 @@ resources = [
         filter=lambda queryset, params: (
             queryset.filter(kind=params.kind) if params.kind else queryset
         ),
-        orderings={"name": ("name",), **SNIPPET_ORDERINGS},
-        updated_field="updated_at",
     ),
     Resource(
         name="topics",
@@ -124,7 +119,5 @@ resources = [
         schema=TopicOut,
         serialize=serialize_topic,
         params=TopicParams,
-        orderings={"name": ("name",), **SNIPPET_ORDERINGS},
-        updated_field="updated_at",
     ),
 ]

@@ -79,6 +79,5 @@ resource = Resource(
     serialize_detail=serialize_district_detail,
     params=DistrictParams,
     filter=lambda queryset, params: queryset.filter(kind=params.kind) if params.kind else queryset,
-    orderings={"title": ("title",), "ags": ("ags",), "-population": ("-population",)},
     select_related=("integration_contact",),
 )

@@ -136,13 +136,6 @@ resource = Resource(
     serialize_detail=serialize_project_detail,
     params=ProjectParams,
     filter=filter_projects,
-    orderings={
-        "-start_date": ("-start_date",),
-        "start_date": ("start_date",),
-        "title": ("title",),
-        "-title": ("-title",),
-        "-last_updated_at": ("-last_published_at",),
-    },
     prefetch_related=(
         Prefetch("people", ProjectPerson.objects.select_related("person")),
         Prefetch("organisations", ProjectOrganisation.objects.select_related("organisation")),

@@ -201,7 +201,7 @@ class Series(Item):
 
 
 class SeriesParams(ListParams):
-    ordering: Literal["title", "-updated_at"] = "title"
+    ordering: Literal["title", "-last_updated_at"] = "title"
 
 
 def serialize_series(series: PublicationSeries, batch: Batch) -> dict:
@@ -223,12 +223,6 @@ resources = [
         serialize_detail=serialize_publication_detail,
         params=PublicationParams,
         filter=filter_publications,
-        orderings={
-            "-publication_date": ("-publication_date",),
-            "publication_date": ("publication_date",),
-            "title": ("title",),
-            "-last_updated_at": ("-last_published_at",),
-        },
         select_related=("series",),
         prefetch_related=(
             Prefetch("authors", PublicationPerson.objects.select_related("person")),
@@ -244,11 +238,6 @@ resources = [
         serialize=serialize_interview,
         params=InterviewParams,
         filter=filter_interviews,
-        orderings={
-            "-interview_date": ("-interview_date",),
-            "interview_date": ("interview_date",),
-            "title": ("title",),
-        },
         select_related=("related_publication",),
         prefetch_related=(
             Prefetch(
@@ -265,7 +254,5 @@ resources = [
         schema=Series,
         serialize=serialize_series,
         params=SeriesParams,
-        orderings={"title": ("title",), "-updated_at": ("-updated_at",)},
-        updated_field="updated_at",
     ),
 ]

@@ -5,6 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
@@ -219,13 +220,20 @@ def search(request: HttpRequest, params: Query[SearchParams]):
 
     def build() -> bytes:
         hits = run_search(query, locale)
-        specific = specific_in_order(hits)
+        # The type is known from the content type; only the shown slice is loaded whole.
         typed = [
-            (models[type(page)], page)
-            for page in specific
-            if type(page) in models and (params.type is None or models[type(page)] == params.type)
+            (name, hit)
+            for hit in hits
+            if (
+                name := models.get(
+                    ContentType.objects.get_for_id(hit.content_type_id).model_class()
+                )
+            )
+            and params.type in (None, name)
         ]
-        page = typed[params.offset : params.offset + params.limit]
+        shown = typed[params.offset : params.offset + params.limit]
+        names = {hit.pk: name for name, hit in shown}
+        page = [(names[hit.pk], hit) for hit in specific_in_order([hit for _, hit in shown])]
         data = {
             "query": query,
             "count": len(typed),

@@ -25,7 +25,7 @@ from wagtail.models import CollectionViewRestriction, Locale, Page
 
 from cms.api.responses import cached_response
 from cms.api.visibility import visible_pages
-from cms.i18n import localized_many
+from cms.i18n import locale_by_code, localized_many
 from directory.models import Topic
 from districts.models import DistrictPage
 from projects.models import ProjectIndexPage, ProjectPage, ProjectPerson
@@ -253,12 +253,7 @@ def _enclosure(page: Page, request: HttpRequest, private_paths: list[str]):
     document = getattr(page, "document", None)
     if document is None or any(document.collection.path.startswith(p) for p in private_paths):
         return None
-    size = document.file_size
-    if size is None:
-        try:
-            size = document.file.size
-        except OSError:
-            size = 0
+    size = document.get_file_size() or 0
     url = request.build_absolute_uri(document.url)
     return feedgenerator.Enclosure(url, str(size), document.content_type)
 
@@ -306,9 +301,10 @@ def _page_url(queryset: QuerySet, request: HttpRequest, fallback: str = "/") -> 
 
 def build_channel(request: HttpRequest, language: str, scope: str, key: str = "") -> Channel:
     """The feed's title, link and entries; raises Http404 for anything unknown."""
-    locale = Locale.objects.filter(language_code=language).first()
-    if locale is None:
-        raise Http404("Unknown locale.")
+    try:
+        locale = locale_by_code(language)
+    except Locale.DoesNotExist as error:
+        raise Http404("Unknown locale.") from error
     in_locale = {"locale": locale, "alias_of__isnull": True}
     name = ""
     if scope in KINDS:

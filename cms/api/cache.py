@@ -61,14 +61,15 @@ def stamps(scopes: Iterable[str]) -> dict[str, float]:
 PAGE_RESOURCES = ["projects", "publications", "interviews", "districts"]
 
 
-def retire_at_schedule_boundary() -> None:
+def retire_at_schedule_boundary(changes_stamp: float) -> bool:
     """Retire cached responses when a live page's go-live or expiry time passes.
 
     Such a moment is no change event until ``publish_scheduled`` runs, but a cached
     response must not show an expired page until then. The next such moment is computed
-    once per change (one query) and kept in the cache beside the stamps.
+    once per change (one query) and kept in the cache beside the stamps. Returns whether
+    it retired anything, so the caller knows its stamps are stale.
     """
-    key = f"next-schedule:{stamps(['changes'])['changes']}"
+    key = f"next-schedule:{changes_stamp}"
     boundary = cache.get(key)
     if boundary is None:
         now = timezone.now()
@@ -81,3 +82,5 @@ def retire_at_schedule_boundary() -> None:
         cache.set(key, boundary, settings.API_SERVER_CACHE_SECONDS)
     if boundary <= time.time():
         bump(PAGE_RESOURCES)
+        return True
+    return False

@@ -83,17 +83,30 @@ class Resource:
     serialize: Callable[[Model, Batch], dict]
     params: type[ListParams] = ListParams
     filter: Callable[[QuerySet, Any], QuerySet] = lambda queryset, params: queryset
+    # Only where an ``ordering`` value is not simply a field name (e.g. a tie-breaker).
     orderings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[Any, ...] = ()
     detail_schema: type[Schema] | None = None
     serialize_detail: Callable[[Model, Batch], dict] | None = None
     slug_field: str = "slug"
-    updated_field: str = "last_published_at"
 
     @property
     def is_page(self) -> bool:
         return issubclass(self.model, Page)
+
+    @property
+    def updated_field(self) -> str:
+        """The model field behind the items' ``last_updated_at``."""
+        return "last_published_at" if self.is_page else "updated_at"
+
+    def order_by(self, ordering: str | None) -> tuple[str, ...]:
+        """The ``ordering`` values are field names, ``last_updated_at`` included."""
+        if not ordering:
+            return ()
+        if ordering in self.orderings:
+            return self.orderings[ordering]
+        return (ordering.replace("last_updated_at", self.updated_field),)
 
     def base_queryset(self) -> QuerySet:
         queryset = self.model._default_manager.all()
@@ -186,7 +199,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
                     **{f"{resource.updated_field}__gte": aware(params.updated_since)}
                 )
             ordering = getattr(params, "ordering", None)
-            queryset = queryset.order_by(*resource.orderings.get(ordering, ()), "pk")
+            queryset = queryset.order_by(*resource.order_by(ordering), "pk")
             count = queryset.count()
             page = list(resource.fetch(queryset)[params.offset : params.offset + params.limit])
             batch = Batch(request, locale, resources)

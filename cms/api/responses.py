@@ -30,8 +30,11 @@ def cached_response(
     The ETag is a hash of the body, so it is strong and identical in every process;
     Last-Modified is the newest change stamp among the scopes.
     """
-    retire_at_schedule_boundary()
-    scope_stamps = stamps(scopes)
+    scopes = set(scopes)
+    found = stamps(scopes | {"changes"})  # one round trip for both questions
+    if retire_at_schedule_boundary(found["changes"]):
+        found = stamps(scopes)
+    scope_stamps = {scope: found[scope] for scope in scopes}
     key = _cache_key(request, scope_stamps)
     entry = cache.get(key)
     if entry is None:

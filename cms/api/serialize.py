@@ -26,7 +26,7 @@ from wagtail.models import Locale, Page
 from wagtail.rich_text import expand_db_html
 
 from cms.api.visibility import visible_pages
-from cms.i18n import language_code_for
+from cms.i18n import language_code_for, localized_many
 
 # Rendition filter specs every image is delivered in.
 RENDITIONS = {"thumbnail": "fill-400x300", "large": "max-1600x1200"}
@@ -235,31 +235,20 @@ class Batch:
         return self.resources.get(model)
 
     def _resolve_ref(self, slots: list[Deferred]) -> dict[int, Any]:
+        """Related snippets in the reader's locale where translated (one query per model)."""
         by_model: dict[type, list[Deferred]] = defaultdict(list)
         for slot in slots:
             by_model[type(slot.key)].append(slot)
         out = {}
         for model, model_slots in by_model.items():
-            keys = {s.key.translation_key for s in model_slots if s.key.locale_id != self.locale.pk}
-            translations = (
-                {
-                    obj.translation_key: obj
-                    for obj in model._default_manager.filter(
-                        translation_key__in=keys, locale=self.locale
-                    )
-                }
-                if keys
-                else {}
-            )
-            resource = self.resources[model]
-            for slot in model_slots:
-                obj = translations.get(slot.key.translation_key, slot.key)
+            targets = localized_many([slot.key for slot in model_slots], self.locale)
+            for slot, obj in zip(model_slots, targets, strict=True):
                 out[id(slot)] = {
                     "id": obj.pk,
                     "title": str(obj),
                     "locale": language_code_for(obj.locale_id),
                     "url": None,
-                    "api_url": api_url(self.request, resource, obj.pk),
+                    "api_url": api_url(self.request, self.resources[model], obj.pk),
                     **slot.extra,
                 }
         return out

@@ -38,8 +38,4 @@ def in_schedule(page: Page) -> bool:
 def is_visible(page: Page) -> bool:
     if not (page.live and in_schedule(page)):
         return False
-    return not PageViewRestriction.objects.filter(
-        page__path__in=[
-            page.path[:i] for i in range(page.steplen, len(page.path) + 1, page.steplen)
-        ]
-    ).exists()
+    return not page.get_view_restrictions().exists()
