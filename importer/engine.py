@@ -61,6 +61,19 @@ LANGUAGE_SEGMENT = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?$")
 DEFER = object()
 
 
+def _check_image(content: bytes, filename: str) -> None:
+    """Refuse bytes Pillow cannot read as an image, naming the file."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(content)) as probe:
+            probe.verify()
+    except Exception as exc:
+        raise ItemError(
+            _("not a valid image: %(name)s (%(error)s)") % {"name": filename, "error": exc}
+        ) from exc
+
+
 class ItemError(Exception):
     """An item that cannot be imported; the message goes into the report with its path."""
 
@@ -988,35 +1001,7 @@ class PloneImporter:
         reference: bool = False,
         conversion: Conversion | None = None,
     ):
-        info = self._blob_info(item, raw, reference, conversion, "image")
-        if info is None:
-            if not reference:
-                raise ItemError(_("no image data in the item"))
-            return None
-        if isinstance(info, Target):
-            return get_image_model().objects.get(pk=info.id)
-        content, filename = info
-        from PIL import Image as PILImage
-
-        try:
-            with PILImage.open(io.BytesIO(content)) as probe:
-                probe.verify()
-        except Exception as exc:
-            raise ItemError(
-                _("not a valid image: %(name)s (%(error)s)") % {"name": filename, "error": exc}
-            ) from exc
-        image = existing or get_image_model()(collection=self.get_collection())
-        if (
-            existing is not None
-            and existing.file_size == len(content)
-            and existing.title == (title or filename)
-        ):
-            return existing
-        image.title = (title or filename)[:255]
-        image.file = ContentFile(content, name=filename)
-        image._set_image_file_metadata()
-        image.save()
-        return image
+        return self._media("image", item, raw, existing, title, reference, conversion)
 
     def document(
         self,
@@ -1027,26 +1012,40 @@ class PloneImporter:
         reference: bool = False,
         conversion: Conversion | None = None,
     ):
-        info = self._blob_info(item, raw, reference, conversion, "document")
+        return self._media("document", item, raw, existing, title, reference, conversion)
+
+    def _media(self, kind, item, raw, existing, title, reference, conversion):
+        """An image or document from the item's blob: reused when unchanged, else (re)written."""
+        model = get_image_model() if kind == "image" else get_document_model()
+        info = self._blob_info(item, raw, reference, conversion, kind)
         if info is None:
             if not reference:
-                raise ItemError(_("no file data in the item"))
+                raise ItemError(
+                    _("no image data in the item")
+                    if kind == "image"
+                    else _("no file data in the item")
+                )
             return None
         if isinstance(info, Target):
-            return get_document_model().objects.get(pk=info.id)
+            return model.objects.get(pk=info.id)
         content, filename = info
+        if kind == "image":
+            _check_image(content, filename)
         if (
             existing is not None
             and existing.file_size == len(content)
             and existing.title == (title or filename)
         ):
             return existing
-        document = existing or get_document_model()(collection=self.get_collection())
-        document.title = (title or filename)[:255]
-        document.file = ContentFile(content, name=filename)
-        document._set_document_file_metadata()
-        document.save()
-        return document
+        obj = existing or model(collection=self.get_collection())
+        obj.title = (title or filename)[:255]
+        obj.file = ContentFile(content, name=filename)
+        if kind == "image":
+            obj._set_image_file_metadata()
+        else:
+            obj._set_document_file_metadata()
+        obj.save()
+        return obj
 
     def link(self, item: SourceItem, record: ImportedItem, conversion: Conversion) -> None:
         url = (
