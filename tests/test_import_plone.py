@@ -244,6 +244,18 @@ def test_changed_item_is_updated_in_place(site_import, tmp_path):
     assert project.pk == before and project.title == "Sozialplanung Weimar (neu)"
 
 
+def test_a_file_that_is_not_an_image_is_refused_by_name(home, tmp_path):
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(SITE, copy)
+    (copy / "content" / f"{17:032x}" / "image" / "rathaus.png").write_bytes(b"<html>no</html>")
+    report = run_import(copy)
+    assert any("rathaus.png" in str(error) for error in report.errors)
+    assert not get_image_model().objects.filter(title="Rathaus Erfurt").exists()
+    assert page_for("/de/projekte/sozialplanung-weimar").live  # the rest still imports
+
+
 def test_dry_run_saves_nothing(home):
     pages, redirects = Page.objects.count(), Redirect.objects.count()
     report = run_import(SITE, dry_run=True)
