@@ -469,15 +469,23 @@ class PloneImporter:
             self.language_roots[item.path.strip("/")] = locale.language_code
             self.ensure_redirect(item.path, page=record.page)
         elif action == "image":
-            record.image = self.image(
-                item, item.data.get(rule.field or "image"), record.image, item.data.get("title")
+            record.image = self.media(
+                "image",
+                item,
+                item.data.get(rule.field or "image"),
+                record.image,
+                item.data.get("title"),
             )
             record.status = ImportedItem.Status.IMPORTED
             if record.image is not None:
                 self.ensure_redirect(item.path, link=record.image.file.url)
         elif action == "document":
-            record.document = self.document(
-                item, item.data.get(rule.field or "file"), record.document, item.data.get("title")
+            record.document = self.media(
+                "document",
+                item,
+                item.data.get(rule.field or "file"),
+                record.document,
+                item.data.get("title"),
             )
             record.status = ImportedItem.Status.IMPORTED
             if record.document is not None:
@@ -817,7 +825,8 @@ class PloneImporter:
         if isinstance(model_field, models.ForeignKey):
             related = model_field.related_model
             if related is get_image_model():
-                image = self.image(
+                image = self.media(
+                    "image",
                     item,
                     raw,
                     record.image,
@@ -833,7 +842,8 @@ class PloneImporter:
                     record.image = image
                 return image
             if related is get_document_model():
-                document = self.document(
+                document = self.media(
+                    "document",
                     item,
                     raw,
                     record.document,
@@ -992,8 +1002,9 @@ class PloneImporter:
                 )
         return None
 
-    def image(
+    def media(
         self,
+        kind: str,
         item,
         raw,
         existing,
@@ -1001,20 +1012,6 @@ class PloneImporter:
         reference: bool = False,
         conversion: Conversion | None = None,
     ):
-        return self._media("image", item, raw, existing, title, reference, conversion)
-
-    def document(
-        self,
-        item,
-        raw,
-        existing,
-        title,
-        reference: bool = False,
-        conversion: Conversion | None = None,
-    ):
-        return self._media("document", item, raw, existing, title, reference, conversion)
-
-    def _media(self, kind, item, raw, existing, title, reference, conversion):
         """An image or document from the item's blob: reused when unchanged, else (re)written."""
         model = get_image_model() if kind == "image" else get_document_model()
         info = self._blob_info(item, raw, reference, conversion, kind)
