@@ -11,12 +11,18 @@ PORT ?= 8000
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+$(VENV)/.installed: $(BIN)/python requirements.lock requirements-dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility checks of the browser tests (npm registry, pinned by the
+# lock file); skipped with a note where Node.js is not installed.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "SKIPPED npm ci: Node.js/npm is not installed (browser accessibility tests need it)"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 setup: install
 	$(MANAGE) migrate --noinput
@@ -45,12 +51,17 @@ test: lint check translations
 	$(MANAGE) compile_translations
 	$(BIN)/pytest
 
-# Regenerate the lock from pyproject.toml in a throwaway environment.
+# Regenerate the locks from pyproject.toml in throwaway environments: requirements.lock
+# holds what the app needs (the Docker image installs only this), requirements-dev.lock
+# adds the test, benchmark and browser tooling on top of it.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	.lock-venv/bin/python -m pip install --quiet .
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^ikpe-cms' > requirements.lock
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	(echo "-r requirements.lock"; .lock-venv/bin/python -m pip freeze --exclude-editable \
+	  | grep -v '^ikpe-cms' | grep -vxF -f requirements.lock) > requirements-dev.lock
 	rm -rf .lock-venv
 
 clean:
