@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("IKPE platform")
+
+    def ready(self) -> None:
+        from cms import renditions  # noqa: F401  (connects rendition pre-generation)

@@ -25,11 +25,12 @@ from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.models import Locale, Page
 from wagtail.rich_text import expand_db_html
 
+from cms import renditions
 from cms.api.visibility import visible_pages
 from cms.i18n import language_code_for, localized_many
 
-# Rendition filter specs every image is delivered in.
-RENDITIONS = {"thumbnail": "fill-400x300", "large": "max-1600x1200"}
+# Rendition filter specs every image is delivered in (the shared list, pre-generated).
+RENDITIONS = {name: renditions.spec(name) for name in renditions.API_RENDITIONS}
 _SPLIT = "<!--ikpe-api-split-->"
 _RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
 
