@@ -9,13 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 from wagtail.api.v2.utils import get_full_url
 from wagtail.api.v3.errors import problem_response, register_exception_handlers
 from wagtail.models import Page
 
+from cms.api.openapi import DescribedAPI
 from cms.api.resources import BadParameter, aware, locale_for, register, reject_unknown_params
 from cms.api.responses import cached_response
 from cms.api.schemas import LocaleCode, Problem
@@ -44,7 +45,7 @@ topics and series they refer to, in German (`de`) and English (`en`).
 * **Errors** are `application/problem+json` and name the offending parameter.
 """
 
-api = NinjaAPI(
+api = DescribedAPI(
     title="IKPE content API",
     version="1.0.0",
     description=DESCRIPTION,
