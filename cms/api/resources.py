@@ -27,6 +27,8 @@ from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
 
 MAX_LIMIT = 50
+# Far beyond any list here, and far below the 64-bit OFFSET the databases accept.
+MAX_OFFSET = 1_000_000
 
 
 class ListParams(Schema):
@@ -37,7 +39,7 @@ class ListParams(Schema):
         "`requested_locale`). Without it only real translations are listed.",
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"Page size, 1–{MAX_LIMIT}.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     updated_since: datetime.datetime | None = Field(
         None, description="ISO 8601; items changed at or after this time."
     )
