@@ -5,7 +5,6 @@ module turns that into cached, validated endpoints with locale fallback and a fi
 query count.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,7 +12,6 @@ from typing import Any, Literal
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -21,7 +19,7 @@ from wagtail.api.v2.utils import get_full_url
 from wagtail.models import Locale, Page, TranslatableMixin
 
 from cms.api.responses import cached_response
-from cms.api.schemas import Listing, LocaleCode, Problem
+from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
 from cms.api.serialize import Batch, api_url
 from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
@@ -40,7 +38,7 @@ class ListParams(Schema):
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"Page size, 1–{MAX_LIMIT}.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    updated_since: datetime.datetime | None = Field(
+    updated_since: Timestamp | None = Field(
         None, description="ISO 8601; items changed at or after this time."
     )
 
@@ -69,10 +67,6 @@ def locale_for(code: str) -> Locale:
         return locale_by_code(code)
     except Locale.DoesNotExist as error:
         raise BadParameter("locale", f"No content in locale “{code}”.") from error
-
-
-def aware(value: datetime.datetime) -> datetime.datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 @dataclass

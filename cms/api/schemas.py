@@ -4,10 +4,35 @@ import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 LocaleCode = Literal["de", "en"]
+
+
+def iso_8601(value: object) -> object:
+    """Text must be ISO 8601: pydantic alone would read ``0.5`` as seconds since 1970."""
+    if isinstance(value, str):
+        datetime.datetime.fromisoformat(value)  # ValueError: a 422 naming the parameter
+    return value
+
+
+def aware(value: datetime.datetime) -> datetime.datetime:
+    """In the site's time zone if naive; ValueError if it has no UTC equivalent.
+
+    ``0001-01-01T00:00+14:00`` is valid ISO 8601 but lies before year 1 in UTC, and the
+    database driver would fail on it with an OverflowError (a 500).
+    """
+    value = timezone.make_aware(value) if timezone.is_naive(value) else value
+    try:
+        value.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("Time out of range.") from error
+    return value
+
+
+Timestamp = Annotated[datetime.datetime, BeforeValidator(iso_8601), AfterValidator(aware)]
 
 
 class Ref(Schema):
