@@ -110,7 +110,7 @@ class ChangeParams(Schema):
 def _since(value: str | None) -> tuple[str, object]:
     if not value:
         return "id__gt", 0
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() too, but int() refuses it
         return "id__gt", int(value)
     try:
         return "occurred_at__gte", aware(datetime.datetime.fromisoformat(value))

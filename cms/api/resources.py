@@ -259,7 +259,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
 
 def translation_key_of(model: type[Model], param: str, value: str, *fields: str):
     """Resolve a filter value (an id, or one of ``fields``) to the item's translation key."""
-    lookups = Q(pk=int(value)) if value.isdigit() else Q()
+    lookups = Q(pk=int(value)) if value.isascii() and value.isdigit() else Q()
     for name in fields:
         lookups |= Q(**{f"{name}__iexact": value})
     queryset = model._default_manager.filter(lookups) if lookups else model._default_manager.none()
