@@ -19,17 +19,17 @@ def iso_8601(value: object) -> object:
 
 
 def aware(value: datetime.datetime) -> datetime.datetime:
-    """In the site's time zone if naive; ValueError if it has no UTC equivalent.
+    """The moment in UTC (naive means the site's time zone); ValueError if there is none.
 
-    ``0001-01-01T00:00+14:00`` is valid ISO 8601 but lies before year 1 in UTC, and the
-    database driver would fail on it with an OverflowError (a 500).
+    ``0001-01-01T00:00+14:00`` is valid ISO 8601 but lies before year 1 in UTC (the
+    driver would raise OverflowError), and PostgreSQL refuses offsets beyond ±15:59 that
+    Python accepts, such as ``-23:14``: both were 500s.
     """
     value = timezone.make_aware(value) if timezone.is_naive(value) else value
     try:
-        value.astimezone(datetime.UTC)
+        return value.astimezone(datetime.UTC)
     except OverflowError as error:
         raise ValueError("Time out of range.") from error
-    return value
 
 
 Timestamp = Annotated[datetime.datetime, BeforeValidator(iso_8601), AfterValidator(aware)]
