@@ -1,7 +1,12 @@
 -- wrk script for bench/wrk.py: requests the paths given after "--" in turn and prints
 -- one machine-readable line with counts and latency percentiles (microseconds) at the end.
+--
+-- With "--once <threads>" before the paths, each path is requested only once: thread k
+-- takes paths k, k + threads, … and stops when it has all its answers (for cold runs,
+-- where a repeated URL would be served from the cache).
 local paths = {}
 local counter = 0
+local received = 0
 local threads_seen = 0
 
 -- Runs in the main Lua state, once per thread: each thread starts at its own path so
@@ -12,13 +17,36 @@ function setup(thread)
 end
 
 function init(args)
-  for _, path in ipairs(args) do
-    paths[#paths + 1] = path
+  local first, once, threads = 1, false, 1
+  if args[1] == "--once" then
+    once, threads, first = true, tonumber(args[2]), 3
   end
-  if #paths == 0 then
-    paths[1] = "/"
+  local all = {}
+  for i = first, #args do
+    all[#all + 1] = args[i]
   end
-  counter = (offset or 0) % #paths
+  if #all == 0 then
+    all[1] = "/"
+  end
+  if once then
+    for i = (offset or 0) + 1, #all, threads do
+      paths[#paths + 1] = all[i]
+    end
+    if #paths == 0 then
+      paths[1] = all[1]
+    end
+    response = function()
+      received = received + 1
+      if received == #paths then
+        io.write("STOPPED\n")
+        io.stdout:flush()
+        wrk.thread:stop()
+      end
+    end
+  else
+    paths = all
+    counter = (offset or 0) % #paths
+  end
 end
 
 function request()

@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -192,6 +193,21 @@ class Gunicorn:
         assert self.process is not None
         self.process.send_signal(signal.SIGHUP)
         self.wait_ready(old_pids=old)
+
+    def prime(self, path: str, rounds: int = 2) -> None:
+        """Request ``path`` on every worker (in parallel, so each worker takes some)."""
+        if not path:
+            return
+        with ThreadPoolExecutor(self.workers * self.threads * rounds) as pool:
+            list(pool.map(self._fetch, [path] * (self.workers * self.threads * rounds)))
+
+    def _fetch(self, path: str) -> int:
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=60) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     def stop(self) -> None:
         if self.process is None:

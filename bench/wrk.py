@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,13 +99,19 @@ def run_wrk(
     threads: int = 2,
     headers: dict | None = None,
     timeout: float = 10,
+    each_once: bool = False,
 ) -> WrkResult:
     """Load ``urls`` (one server, requested in turn) for ``duration`` seconds.
 
-    wrk counts whole seconds; shorter durations are rounded up to one second.
+    wrk counts whole seconds; shorter durations are rounded up to one second. With
+    ``each_once`` every URL is requested once at most and the run ends early when they
+    have all been answered (a few more may be sent while the last answers are under way).
     """
     base, paths = _base_and_paths(urls)
     threads = max(1, min(threads, connections))
+    if each_once:
+        threads = min(threads, len(paths))
+        connections = min(connections, len(paths))
     command = [
         wrk_path(),
         "--threads",
@@ -119,10 +127,36 @@ def run_wrk(
     ]
     for name, value in (headers or {}).items():
         command += ["--header", f"{name}: {value}"]
-    command += [base, "--", *paths]
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + timeout + 60, check=False
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
-    return parse_output(completed.stdout)
+    command += [base, "--"]
+    if each_once:
+        command += ["--once", str(threads)]
+    command += paths
+    return parse_output(_run(command, threads if each_once else 0, duration + timeout + 60))
+
+
+def _run(command: list[str], stopping_threads: int, limit: float) -> str:
+    """wrk's output. wrk sleeps for the whole duration even when every thread has
+    stopped, and counts that sleep in its run time; threads that stop say so on stdout,
+    and an interrupt then ends the sleep, so the measured time ends with the last answer.
+    """
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+    ) as process:
+        killer = threading.Timer(limit, process.kill)
+        killer.start()
+        try:
+            lines, stopped = [], 0
+            assert process.stdout is not None and process.stderr is not None
+            for line in process.stdout:
+                lines.append(line)
+                if line.startswith("STOPPED"):
+                    stopped += 1
+                    if stopped == stopping_threads:
+                        process.send_signal(signal.SIGINT)
+            error = process.stderr.read()
+            code = process.wait()
+        finally:
+            killer.cancel()
+    if code != 0:
+        raise RuntimeError(f"wrk failed ({code}): {error.strip()}")
+    return "".join(lines)
