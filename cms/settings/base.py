@@ -128,6 +128,21 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica of the primary (DATABASE_REPLICA_URL): anonymous GET requests read from it,
+# every write and every request with a session uses the primary (cms/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests read the primary's test database through this alias, as the replica would.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cms.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("cms.health.health_check_middleware") + 1,
+        "cms.db_router.replica_reads_middleware",
+    )
 
 # Cache: Redis when REDIS_URL is set, process-local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -259,6 +274,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage when a bucket is named, so every app process and
+# host sees the same files; the credentials are read from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the instance role) by boto3 itself.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Images are public: plain URLs that browsers and CDNs can cache, not signed
+            # ones that expire while a page is cached.
+            "querystring_auth": False,
+            # Two uploads with the same file name must not replace each other.
+            "file_overwrite": False,
+        },
+    }
+    # Documents go through Wagtail's view, which checks collection privacy on every
+    # download, instead of redirecting to a bucket URL anyone could pass on.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+    # Where the files are served from, as S3Storage.url() builds it (the Content Security
+    # Policy allows images from MEDIA_URL's origin); MEDIA_URL overrides it.
+    _s3 = STORAGES["default"]["OPTIONS"]
+    if _s3["custom_domain"]:
+        _media_base = f"https://{_s3['custom_domain']}"
+    elif _s3["endpoint_url"]:
+        _media_base = f"{_s3['endpoint_url'].rstrip('/')}/{_s3['bucket_name']}"
+    else:
+        _media_base = f"https://{_s3['bucket_name']}.s3.amazonaws.com"
+    _media_base = "/".join(filter(None, [_media_base, _s3["location"].strip("/")]))
+    MEDIA_URL = os.environ.get("MEDIA_URL") or f"{_media_base}/"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
