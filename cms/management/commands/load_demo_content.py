@@ -18,6 +18,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.demo import content as demo
+from cms.demo.roles import ensure_roles
 from cms.demo.text import Glossary, T
 from cms.models import FooterLinks
 from directory.models import Organisation, Person, Topic
@@ -70,6 +71,9 @@ class Command(BaseCommand):
             # deferred past later tree changes would write stale tree counters back.
             with transaction.atomic():
                 self.translate(instance)
+        with transaction.atomic():
+            # Last: the workflow is assigned to both home pages, the English one included.
+            self.created += ensure_roles()
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
         )
