@@ -3,7 +3,11 @@
 from django.http import Http404
 from wagtail import hooks
 
+from cms import page_cache
 from cms.api.visibility import in_schedule
+
+# The HTML page cache stores a response only once it knows which page it shows.
+hooks.register("before_serve_page", page_cache.remember_page)
 
 
 @hooks.register("before_serve_page")

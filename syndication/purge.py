@@ -6,6 +6,10 @@ of its locale, the project and district pages it is linked with, and the feeds. 
 receiver of ``events.change_recorded`` (sent after commit, for every change partners hear
 about) purges those through ``WAGTAILFRONTENDCACHE``, with Wagtail's ``PurgeBatch``.
 
+A snippet change (a renamed person, topic, series …) purges the live pages that show it,
+in every language, found through Wagtail's reference index, and the listings that use it
+as a filter.
+
 Only exact URLs are purged: listing variants with query strings (filters, page numbers)
 need a purge rule on the cache itself, such as a ban by path prefix.
 
@@ -17,10 +21,11 @@ import logging
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, ReferenceIndex, Site
 
 from cms.api.visibility import visible_pages
 from syndication.events import change_recorded
@@ -42,6 +47,8 @@ HOME_PAGE = "home.HomePage"
 PAGE_LINKS = {"district_links": "district", "project_links": "project"}
 # Methods returning the pages that link to this one (in its locale).
 LINKED_FROM = ("get_projects", "get_publications", "get_interviews")
+# Snippets the listings of these kinds offer as filters.
+FILTERED_BY = {"topics": ("projects", "publications"), "series": ("publications",)}
 
 
 @receiver(change_recorded)
@@ -58,8 +65,8 @@ def purge_listings(sender, event: ChangeEvent, **kwargs) -> None:
 def listings_batch(event: ChangeEvent) -> PurgeBatch:
     """Every URL that shows the item of ``event`` in a listing, and the item itself."""
     batch = PurgeBatch()
-    if event.resource not in INDEX_PAGES:  # people, topics, …: embedded too widely
-        return batch
+    if event.resource not in INDEX_PAGES:
+        return snippet_batch(event)
     locale = Locale.objects.filter(language_code=event.locale).first()
     if locale is None:
         return batch
@@ -76,6 +83,23 @@ def listings_batch(event: ChangeEvent) -> PurgeBatch:
     for listed in _unique(pages):
         batch.add_page(listed)
     batch.add_urls(feed_urls(event, page, pages, locale))
+    return batch
+
+
+def snippet_batch(event: ChangeEvent) -> PurgeBatch:
+    """The live pages showing any translation of a snippet, and listings filtering by it."""
+    batch = PurgeBatch()
+    model = _model(MODELS[event.resource])
+    translations = model.objects.filter(translation_key=event.translation_key)
+    referencing = ReferenceIndex.get_references_to_in_bulk(translations).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    )
+    ids = {int(pk) for pk in referencing.values_list("object_id", flat=True)}
+    pages = list(visible_pages(Page.objects.filter(pk__in=ids)))
+    for kind in FILTERED_BY.get(event.resource, ()):
+        pages += list(visible_pages(_model(INDEX_PAGES[kind]).objects.all()))
+    for listed in _unique(pages):
+        batch.add_page(listed)
     return batch
 
 

@@ -76,6 +76,12 @@ def _isolate_process_state():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def uncached_pages(settings):
+    """For tests that measure what rendering a page costs: the HTML page cache off."""
+    settings.HTML_CACHE_SECONDS = 0
+
+
 # -- the demo site ---------------------------------------------------------------------------
 
 

@@ -116,6 +116,7 @@ def test_population_with_source_is_shown(client, jena_de):
     assert 'href="https://statistik.thueringen.de/"' in body
 
 
+@pytest.mark.usefixtures("uncached_pages")
 def test_district_page_query_count(client, django_assert_max_num_queries):
     """Measured: 29 queries (German), 34 (English) with the demo content."""
     client.get("/de/landkreise-und-staedte/jena/")
@@ -126,6 +127,7 @@ def test_district_page_query_count(client, django_assert_max_num_queries):
         assert client.get("/en/districts-and-cities/jena/").status_code == 200
 
 
+@pytest.mark.usefixtures("uncached_pages")
 def test_district_index_query_count(client, django_assert_max_num_queries):
     """Measured: 22 queries for 23 districts."""
     client.get("/de/landkreise-und-staedte/")

@@ -61,13 +61,10 @@ def stamps(scopes: Iterable[str]) -> dict[str, float]:
 PAGE_RESOURCES = ["projects", "publications", "interviews", "districts"]
 
 
-def retire_at_schedule_boundary(changes_stamp: float) -> bool:
-    """Retire cached responses when a live page's go-live or expiry time passes.
+def next_schedule_boundary(changes_stamp: float) -> float:
+    """The next go-live or expiry moment of a live page, as a timestamp (inf if none).
 
-    Such a moment is no change event until ``publish_scheduled`` runs, but a cached
-    response must not show an expired page until then. The next such moment is computed
-    once per change (one query) and kept in the cache beside the stamps. Returns whether
-    it retired anything, so the caller knows its stamps are stale.
+    Computed once per change (one query) and kept in the cache beside the stamps.
     """
     key = f"next-schedule:{changes_stamp}"
     boundary = cache.get(key)
@@ -80,7 +77,17 @@ def retire_at_schedule_boundary(changes_stamp: float) -> bool:
         moments = [moment.timestamp() for moment in found.values() if moment]
         boundary = min(moments, default=math.inf)
         cache.set(key, boundary, settings.API_SERVER_CACHE_SECONDS)
-    if boundary <= time.time():
+    return boundary
+
+
+def retire_at_schedule_boundary(changes_stamp: float) -> bool:
+    """Retire cached responses when a live page's go-live or expiry time passes.
+
+    Such a moment is no change event until ``publish_scheduled`` runs, but a cached
+    response must not show an expired page until then. Returns whether it retired
+    anything, so the caller knows its stamps are stale.
+    """
+    if next_schedule_boundary(changes_stamp) <= time.time():
         bump(PAGE_RESOURCES)
         return True
     return False

@@ -1,4 +1,7 @@
-"""Cached, validated JSON (and feed) responses with strong ETags and conditional GET."""
+"""Cached, validated JSON (and feed) responses with strong ETags and conditional GET.
+
+``strong_etag`` and ``validated`` are shared with the HTML page cache (cms/page_cache.py).
+"""
 
 import hashlib
 from collections.abc import Callable, Iterable
@@ -39,16 +42,29 @@ def cached_response(
     entry = cache.get(key)
     if entry is None:
         body = build()
-        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"')
+        entry = (body, strong_etag(body))
         cache.set(key, entry, settings.API_SERVER_CACHE_SECONDS)
     body, etag = entry
-    last_modified = int(max(scope_stamps.values()))
     response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=settings.API_HTTP_MAX_AGE)
     patch_vary_headers(response, ["Accept-Encoding"])
-    conditional = get_conditional_response(
-        request, etag=etag, last_modified=last_modified, response=response
+    return validated(request, response, etag, max(scope_stamps.values()), settings.API_HTTP_MAX_AGE)
+
+
+def strong_etag(body: bytes) -> str:
+    """A hash of the body: strong, and the same in every process."""
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+def validated(
+    request: HttpRequest, response: HttpResponse, etag: str, last_modified: float, max_age: int
+) -> HttpResponse:
+    """Add ETag, Last-Modified and a public max-age; answer conditional requests (304/412).
+
+    Shared by the API, the feeds and the HTML page cache so all validate alike.
+    """
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(int(last_modified))
+    patch_cache_control(response, public=True, max_age=max_age)
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(last_modified), response=response
     )
-    return conditional

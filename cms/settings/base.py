@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Cached anonymous pages leave here, before sessions and everything below (cms.page_cache).
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -354,6 +356,10 @@ API_RATE_LIMITS = {
 # on every change, so it keeps entries for a day.
 API_HTTP_MAX_AGE = int(os.environ.get("API_HTTP_MAX_AGE", "60"))
 API_SERVER_CACHE_SECONDS = 24 * 60 * 60
+# Anonymous HTML pages (cms.page_cache): kept server-side until what they show changes (at
+# most this long; 0 turns the cache off), reusable by browsers and CDNs for HTML_HTTP_MAX_AGE.
+HTML_CACHE_SECONDS = int(os.environ.get("HTML_CACHE_SECONDS", str(24 * 60 * 60)))
+HTML_HTTP_MAX_AGE = int(os.environ.get("HTML_HTTP_MAX_AGE", "60"))
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|feeds)/.*$"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -14,3 +14,5 @@ TASKS["webhooks"]["BACKEND"] = os.environ.get(  # noqa: F405
 )
 # Webhook receivers on this machine may use plain http while developing.
 WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+# Template edits must show at once while developing: no HTML page cache unless asked for.
+HTML_CACHE_SECONDS = int(os.environ.get("HTML_CACHE_SECONDS", "0"))

@@ -1,0 +1,234 @@
+"""Anonymous HTML pages from the shared cache, retired exactly when what they show changes.
+
+What is cached
+    GET/HEAD responses of Wagtail pages (listing pages with their filter query strings and
+    routable sub-pages such as citation exports included) to requests without a session or
+    messages cookie and without an Authorization header: Django renders the same bytes for
+    all of those. Stored are only 200 responses of pages the public may see (live, inside
+    their schedule, no view restriction: checked again when storing), without cookies, with
+    no ``Vary`` but ``Accept-Encoding``, not marked private/no-cache/no-store, without a CSP
+    nonce or per-view CSP, in the language of the path. Previews, the admin, editors (and
+    the Wagtail user bar they see) never reach it; their page responses are marked private.
+
+Keys and validity
+    An entry is keyed by scheme, host, path and sorted query string (the path carries the
+    language prefix). It records the generation stamps (cms.api.cache) of the scopes its
+    page type shows, and is served while those are unchanged and until ``valid_until``:
+    the next go-live or expiry moment of any live page (the moment
+    ``retire_at_schedule_boundary`` watches) or the next local midnight, since project
+    status and current contacts follow today's date. Stamps live in the shared cache, so a
+    change retires entries in every process at once (with Redis).
+
+Scopes
+    Every page shows the ``site`` scope: menu, breadcrumbs, language switcher, footer.
+    syndication/events.py bumps it when a page that is no partner resource (home, index and
+    standard pages) or a page linked from the footer is published, unpublished or deleted,
+    on every move (URLs and menu order change), every view restriction change, site and
+    footer settings, and when an existing image or document changes. Partner resources
+    bump their own scope and what embeds them (``EMBEDDED_IN``): a renamed person retires
+    the project, publication, interview and district pages; a new project retires the
+    project listing, the home page, district pages and the publications it is linked with.
+    ``PAGE_SCOPES`` says what each page type shows; an unknown type depends on everything.
+
+Cost of a hit
+    One cache round trip (the entry and every stamp in one ``get_many``), no database
+    query, no session, no template. The middleware sits before SessionMiddleware; what
+    is above it (security headers, CSP) still runs for every response.
+"""
+
+import datetime
+import hashlib
+import time
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re, patch_cache_control
+from wagtail.models import Page
+
+from cms.api import cache as api_cache
+from cms.api.responses import strong_etag, validated
+from cms.api.visibility import is_visible
+from cms.models import FooterLinks
+from syndication.registry import resource_for
+
+SITE = "site"
+# Model label → the scopes (besides SITE) of what the page type's template shows.
+PAGE_SCOPES: dict[str, frozenset[str]] = {
+    "home.HomePage": frozenset({"projects", "publications"}),
+    "home.StandardPage": frozenset(),
+    "projects.ProjectIndexPage": frozenset({"projects", "topics", "districts"}),
+    "projects.ProjectPage": frozenset(
+        {"projects", "people", "organisations", "topics", "districts"}
+        | {"publications", "interviews"}
+    ),
+    "publications.PublicationIndexPage": frozenset(
+        {"publications", "interviews", "series", "topics"}
+    ),
+    "publications.PublicationPage": frozenset(
+        {"publications", "series", "people", "topics", "interviews", "projects", "districts"}
+    ),
+    "publications.InterviewPage": frozenset(
+        {"interviews", "people", "organisations", "publications", "projects", "districts"}
+    ),
+    "districts.DistrictIndexPage": frozenset({"districts"}),
+    "districts.DistrictPage": frozenset(
+        {"districts", "people", "projects", "publications", "interviews"}
+    ),
+}
+ALL_SCOPES = frozenset({SITE}.union(*PAGE_SCOPES.values()))
+# Read on every lookup: every scope an entry may depend on, and "changes" for the schedule.
+_STAMP_SCOPES = sorted(ALL_SCOPES | {"changes"})
+_STAMP_KEYS = [api_cache.PREFIX + scope for scope in _STAMP_SCOPES]
+
+KEY_PREFIX = "html:"
+PAGE_ATTR = "_page_cache_page"  # the served page, set by the before_serve_page hook
+# Headers the cache sets itself or that belong to one response only.
+_OWN_HEADERS = {"etag", "last-modified", "cache-control", "expires", "date", "set-cookie"}
+# Cookies that change what Django renders: a session (editors, user bar) or flash messages.
+_MESSAGES_COOKIE = CookieStorage.cookie_name
+_CSP_RESPONSE_ATTRS = ("_csp_exempt", "_csp_update", "_csp_replace", "_csp_config")
+
+
+class Entry(NamedTuple):
+    """One stored response; a tuple pickles small and fast, which a hit pays for."""
+
+    stamps: tuple[tuple[str, float], ...]
+    valid_until: float
+    built: float
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def is_fresh(self, current: dict[str, float]) -> bool:
+        """Nothing it shows has changed since it was built, and no boundary has passed."""
+        return time.time() < self.valid_until and all(
+            current.get(scope) == stamp for scope, stamp in self.stamps
+        )
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
+        """The stored response, or 304/412 when the request's validators say so."""
+        response = HttpResponse(self.body)
+        for name, value in self.headers:
+            response[name] = value
+        return validated(request, response, self.etag, self.built, settings.HTML_HTTP_MAX_AGE)
+
+
+def scopes_for(page: Page) -> frozenset[str]:
+    return PAGE_SCOPES.get(page._meta.label, ALL_SCOPES) | {SITE}
+
+
+def changes_site_chrome(page: Page) -> bool:
+    """Whether a change to ``page`` shows on every page (menu, breadcrumbs, language
+    switcher, footer) rather than only where its own kind is shown."""
+    if resource_for(page.specific_class or type(page)) is None:
+        return True
+    fields = ("imprint_page", "privacy_page", "accessibility_page", "easy_read_page")
+    linked = Q()
+    for field in fields:
+        linked |= Q(**{f"{field}__translation_key": page.translation_key})
+    return FooterLinks.objects.filter(linked).exists()
+
+
+def remember_page(page: Page, request: HttpRequest, serve_args, serve_kwargs) -> None:
+    """``before_serve_page`` hook: tell the middleware which page the response shows."""
+    setattr(request, PAGE_ATTR, page)
+
+
+def entry_key(request: HttpRequest) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    raw = f"{request.scheme}|{request.get_host()}|{request.path}|{query}"
+    return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def is_anonymous_read(request: HttpRequest) -> bool:
+    """A read that Django answers the same for everyone, under a language prefix."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or _MESSAGES_COOKIE in cookies:
+        return False
+    prefix = request.path_info.split("/", 2)[1]
+    return prefix in dict(settings.LANGUAGES)
+
+
+def is_storable(request: HttpRequest, response: HttpResponse, page: Page) -> bool:
+    """Whether every anonymous reader would get exactly this response for this URL."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
+    control = {
+        d.split("=")[0].lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if vary - {"accept-encoding"} or control & {"private", "no-cache", "no-store"}:
+        return False
+    if isinstance(getattr(request, "_csp_nonce", None), str):  # a nonce is per response
+        return False
+    if any(hasattr(response, attr) for attr in _CSP_RESPONSE_ATTRS):
+        return False
+    if translation.get_language() != translation.get_language_from_path(request.path_info):
+        return False
+    return not getattr(request, "is_preview", False) and is_visible(page)
+
+
+def _next_midnight() -> float:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time())).timestamp()
+
+
+class PageCacheMiddleware:
+    """Serve cached anonymous page responses before sessions, language or URL resolving run;
+    store the ones that qualify on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.HTML_CACHE_SECONDS <= 0:
+            return self.get_response(request)
+        if not is_anonymous_read(request):
+            response = self.get_response(request)
+            if getattr(request, PAGE_ATTR, None) is not None:
+                # Possibly an editor's page with the user bar: never for shared caches.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = entry_key(request)
+        found = cache.get_many([key, *_STAMP_KEYS])
+        entry = found.pop(key, None)
+        current = {k.removeprefix(api_cache.PREFIX): v for k, v in found.items()}
+        if entry is not None and entry.is_fresh(current):
+            return entry.respond(request)
+
+        # A miss. Stamps are read before rendering: a change committed meanwhile leaves
+        # this entry stale, never the other way round.
+        if len(current) < len(_STAMP_SCOPES):
+            current = api_cache.stamps(_STAMP_SCOPES)
+        if api_cache.retire_at_schedule_boundary(current["changes"]):
+            current = api_cache.stamps(_STAMP_SCOPES)
+        valid_until = min(api_cache.next_schedule_boundary(current["changes"]), _next_midnight())
+        built = time.time()
+
+        response = self.get_response(request)
+        page = getattr(request, PAGE_ATTR, None)
+        if page is None or not is_storable(request, response, page):
+            return response
+        entry = Entry(
+            stamps=tuple((scope, current[scope]) for scope in sorted(scopes_for(page))),
+            valid_until=valid_until,
+            built=built,
+            etag=strong_etag(response.content),
+            headers=tuple(
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _OWN_HEADERS
+            ),
+            body=response.content,
+        )
+        cache.set(key, entry, settings.HTML_CACHE_SECONDS)
+        return entry.respond(request)
