@@ -62,15 +62,15 @@ DEFER = object()
 
 
 def _check_image(content: bytes, filename: str) -> None:
-    """Refuse bytes Pillow cannot read as an image, naming the file."""
-    from PIL import Image as PILImage
+    """Refuse what the admin's upload form would refuse (cms.uploads), naming the file."""
+    from cms.uploads import validate_image_file
 
     try:
-        with PILImage.open(io.BytesIO(content)) as probe:
-            probe.verify()
-    except Exception as exc:
+        validate_image_file(io.BytesIO(content))
+    except ValidationError as exc:
         raise ItemError(
-            _("not a valid image: %(name)s (%(error)s)") % {"name": filename, "error": exc}
+            _("not a valid image: %(name)s (%(error)s)")
+            % {"name": filename, "error": " ".join(exc.messages)}
         ) from exc
 
 
