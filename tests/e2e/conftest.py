@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ def artifacts_dir() -> Path:
     """Screenshots for CI to keep: ``e2e-artifacts/`` or the folder E2E_ARTIFACTS names."""
     path = Path(os.environ.get("E2E_ARTIFACTS") or PROJECT_DIR / "e2e-artifacts")
     path.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(path / "failures", ignore_errors=True)  # a previous run's, not this one's
     return path
 
 
