@@ -130,6 +130,10 @@ class AdminSession:
         assert page.status_code == 200, (path, page.status_code)
         form = form_fields(page.text, form_id)
         data = [(name, value) for name, value in form.fields if name not in (changes or {})]
+        for name, value in form.streams.items():
+            # Blocks exist only as JavaScript state; an empty stream is submitted as such.
+            assert value == [], f"cannot submit the blocks of {name!r} without JavaScript"
+            data.append((f"{name}-count", "0"))
         data += list((changes or {}).items())
         return self.request("POST", path, data=data, files=files, headers={"Referer": page.url})
 

@@ -153,7 +153,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "ikpe",
+            # Several sites (or test runs) may share one Redis server.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ikpe"),
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }
     }
