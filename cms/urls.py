@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-handler404 = "cms.views.page_not_found"
-handler500 = "cms.views.server_error"
+handler400 = "cms.errors.bad_request"
+handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"

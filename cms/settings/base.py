@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # NUL characters in the URL: 400 before any of it reaches a query (cms/errors.py).
+    "cms.errors.reject_nul_characters",
     # Cached anonymous pages leave here, before sessions and everything below (cms.page_cache).
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
