@@ -2,8 +2,8 @@
 
 The pytest session's test database cannot be used: a browser needs committed data, and
 transactional tests would flush the demo content the rest of the suite reads. So the browser
-tests get a database of their own (a temporary SQLite file, or ``<name>_e2e`` next to the
-PostgreSQL database ``DATABASE_URL`` names), prepared the way ``make run`` prepares one, and
+tests get a database of their own (a temporary SQLite file, or ``test_<name>_browser`` next to
+the PostgreSQL database ``DATABASE_URL`` names), prepared the way ``make run`` prepares one, and
 gunicorn serves it on a free loopback port (``bench.server.Gunicorn``).
 """
 
@@ -32,12 +32,16 @@ class SiteError(RuntimeError):
 
 
 def postgres_database(url: str) -> tuple[str, str] | None:
-    """(maintenance URL, e2e database name) when ``url`` names a PostgreSQL database."""
+    """(maintenance URL, browser-test database name) when ``url`` names a PostgreSQL one.
+
+    Named like pytest-django's ``test_<name>``; created and dropped through the server's
+    ``postgres`` database, since ``<name>`` itself need not exist.
+    """
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
         return None
     name = parts.path.lstrip("/") or "postgres"
-    return url, f"{name}_e2e"
+    return urlunsplit(parts._replace(path="/postgres")), f"test_{name}_browser"
 
 
 @dataclass

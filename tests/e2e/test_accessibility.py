@@ -19,7 +19,12 @@ from tests.e2e.conftest import DESKTOP, LOCALES, MOBILE, PAGE_MODELS
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+# axe's best-practice rules for finding one's way with a screen reader, checked as well.
+STRUCTURE = {
+    "type": "rule",
+    "values": ["landmark-unique", "landmark-one-main", "page-has-heading-one", "region"],
+}
 PAGE_TYPES = [*PAGE_MODELS, "search", "not_found"]
 SEARCH_TERMS = {"de": "Integration", "en": "integration"}
 
@@ -43,18 +48,19 @@ def open_page_type(page: Page, page_paths: dict, name: str, locale: str) -> dict
     return response.all_headers()
 
 
-def axe_violations(page: Page, axe_source: str) -> list[dict]:
-    """Run axe-core's WCAG 2.1 A/AA rules on the page; fail if it checked nothing."""
+def axe_violations(page: Page, axe_source: str, rules: dict = WCAG_21_AA) -> list[dict]:
+    """Run axe-core's rules on the page (WCAG 2.1 A/AA by default); fail if it checked nothing."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source)
     results = page.evaluate(
-        """async (tags) => {
-            const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+        """async (runOnly) => {
+            const results = await axe.run(document, {runOnly});
             return {violations: results.violations, passed: results.passes.length};
         }""",
-        WCAG_21_AA,
+        rules,
     )
-    assert results["passed"] >= 10, f"axe checked almost nothing on {page.url}: {results}"
+    minimum = 10 if rules["type"] == "tag" else 1  # a blank page would pass a few rules too
+    assert results["passed"] >= minimum, f"axe checked (almost) nothing: {results}"
     return results["violations"]
 
 
@@ -92,10 +98,14 @@ def test_page_type_meets_wcag_21_aa(
         if violations:
             problems.append(f"{width} ({viewport['width']} px):\n{describe(violations)}")
         page.screenshot(path=artifacts_dir / f"{name}-{locale}-{width}.png", full_page=True)
-    # WCAG 1.4.10 (reflow), which axe cannot judge: nothing wider than the phone's screen.
+    structure = axe_violations(page, axe_source, STRUCTURE)
+    if structure:
+        problems.append(f"landmarks and headings:\n{describe(structure)}")
+    # WCAG 1.4.10 (reflow), which axe cannot judge: at 320 CSS px, nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 0:
-        problems.append(f"mobile: the page scrolls sideways by {overflow} px")
+        problems.append(f"320 px: the page scrolls sideways by {overflow} px")
     assert not problems, f"{name} in {locale} ({page.url}):\n" + "\n".join(problems)
 
 
