@@ -6,17 +6,26 @@ which database it was read from.
 """
 
 import contextlib
+import time
 from types import SimpleNamespace
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from wagtail.models import Page
 
 from bench.server import Gunicorn
-from cms.db_router import PRIMARY, REPLICA, PrimaryReplicaRouter, replica_reads_middleware
+from cms.api import cache as api_cache
+from cms.db_router import (
+    DEFAULT_REPLICA_LAG_SECONDS,
+    PRIMARY,
+    REPLICA,
+    PrimaryReplicaRouter,
+    replica_reads_middleware,
+)
 from projects.models import ProjectPage
 from tests.admin_http import AdminSession
 from tests.live_servers import collected_static_root, database_copy, manage_py
@@ -38,15 +47,39 @@ def read_alias_during(request) -> str:
     return seen[0]
 
 
+def last_change(seconds_ago: float) -> None:
+    cache.set(api_cache.PREFIX + "changes", time.time() - seconds_ago, None)
+
+
+@pytest.fixture
+def no_recent_change():
+    """The replica has had time to catch up with the last change."""
+    last_change(3600)
+
+
 # -- decisions -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("no_recent_change")
 def test_anonymous_reads_of_public_pages_go_to_the_replica():
     factory = RequestFactory()
     assert read_alias_during(factory.get("/de/projekte/thilik/")) == REPLICA
     assert read_alias_during(factory.head("/api/v1/projects/")) == REPLICA
 
 
+def test_reads_go_to_the_primary_for_a_while_after_any_change():
+    """A response cached under the new stamps must not be built from a lagging replica."""
+    anonymous = RequestFactory().get("/api/v1/projects/")
+    api_cache.bump(["projects"])
+    assert read_alias_during(anonymous) == PRIMARY
+    last_change(DEFAULT_REPLICA_LAG_SECONDS + 1)
+    assert read_alias_during(anonymous) == REPLICA
+    # No stamp at all (evicted, or the cache unreachable): assume a change just now.
+    cache.clear()
+    assert read_alias_during(anonymous) == PRIMARY
+
+
+@pytest.mark.usefixtures("no_recent_change")
 @pytest.mark.parametrize(
     "request_",
     [
@@ -59,6 +92,7 @@ def test_writes_the_admin_and_draft_previews_read_the_primary(request_):
     assert read_alias_during(request_) == PRIMARY
 
 
+@pytest.mark.usefixtures("no_recent_change")
 def test_requests_with_a_session_read_the_primary():
     """An editor (or anyone who just logged in or out) must see their own writes."""
     request = RequestFactory().get("/de/projekte/thilik/")
@@ -79,6 +113,7 @@ def test_outside_requests_and_after_them_reads_go_to_the_primary():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("no_recent_change")
 def test_reads_inside_a_transaction_and_of_related_objects_stay_put(thilik):
     def view(request):
         with transaction.atomic():
@@ -120,6 +155,8 @@ def replicated(django_db_setup, django_db_blocker, tmp_path_factory):
         "DATABASE_REPLICA_URL": replica,
         "REDIS_URL": "",
         "STATIC_ROOT": collected_static_root(),
+        # Routing only: no primary window after changes (the decisions above cover it).
+        "DATABASE_REPLICA_LAG_SECONDS": "0",
     }
     try:
         manage_py(

@@ -142,6 +142,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests read the primary's test database through this alias, as the replica would.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # For this long after any change, reads use the primary (more than the replica's lag).
+    DATABASE_REPLICA_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "5"))
     DATABASE_ROUTERS = ["cms.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("cms.health.health_check_middleware") + 1,
