@@ -27,7 +27,26 @@ def _postgres_backend_class():
     from modelsearch.backends.database.postgres.postgres import (
         PostgresIndex,
         PostgresSearchBackend,
+        PostgresSearchQueryCompiler,
     )
+
+    class LeanPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
+        """Match on ``title || body`` without sending that vector back with every hit.
+
+        The backend annotates the concatenated vector to filter on it, which also selects
+        it: PostgreSQL built it for every match (thousands for a common word) and shipped
+        the 200 best to Python, where nothing reads it. An annotation left out of the
+        select list (what ``QuerySet.alias()`` does) filters the same way.
+        """
+
+        def search(self, *args, **kwargs):
+            queryset = super().search(*args, **kwargs)
+            if "_vector_" in queryset.query.annotation_select:
+                queryset = queryset._chain()
+                queryset.query.set_annotation_mask(
+                    set(queryset.query.annotation_select) - {"_vector_"}
+                )
+            return queryset
 
     class LocalizedPostgresIndex(PostgresIndex):
         def add_items(self, model, objs):
@@ -39,6 +58,7 @@ def _postgres_backend_class():
 
     class LocalizedPostgresSearchBackend(PostgresSearchBackend):
         index_class = LocalizedPostgresIndex
+        query_compiler_class = LeanPostgresSearchQueryCompiler
 
         def __init__(self, params):
             super().__init__(params)
