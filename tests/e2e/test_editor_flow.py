@@ -142,6 +142,12 @@ def create_project(editor: Page, site: Site) -> int:
 
     editor.get_by_role("tab", name="SEO").click()
     editor.locator("#id_slug").fill(SLUG_DE)
+    # Wagtail autosaves a valid new page and then points the form at the page's edit view;
+    # saving while that first autosave is on its way would create the page a second time.
+    editor.wait_for_function(
+        """() => !document.querySelector("#w-autosave-indicator")
+            || document.querySelector("#page-edit-form").action.includes("/edit/")"""
+    )
     with editor.expect_navigation(url=re.compile(r"/admin/pages/\d+/edit/")):
         editor.get_by_role("button", name="Entwurf speichern").click()
     return int(re.search(r"/pages/(\d+)/edit/", editor.url)[1])
