@@ -250,13 +250,13 @@ def test_search_suggestions_are_json(client, payload):
     [
         ("/de/projekte/", ["status", "topic", "district", "page"]),
         ("/de/publikationen/", ["year", "kind", "series", "topic", "page"]),
-        ("/de/landkreise/", ["kind", "page"]),
+        ("/de/landkreise-und-staedte/", ["kind", "page"]),
     ],
 )
 @pytest.mark.parametrize("payload", [SCRIPT, ATTRIBUTE_BREAKOUT])
 def test_listing_filters_are_escaped(client, path, params, payload):
     response = client.get(path, {name: payload for name in params})
-    assert response.status_code in (200, 400, 404)
+    assert response.status_code == 200  # unknown filter values are ignored
     html = text(response)
     assert payload not in html
     assert "<img src=x" not in html

@@ -2,8 +2,12 @@
 
 The production checks run ``manage.py`` and a request in a subprocess: production settings
 refuse to load without their environment, so they cannot be imported into this process.
+The last tests drive Chromium through the public site and the admin (served by gunicorn with
+production settings from a copy of the test database) and collect every CSP violation.
 """
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -15,7 +19,12 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 from wagtail.documents import get_document_model
+
+from bench.server import Gunicorn
+from projects.models import ProjectPage
+from tests.live_servers import collected_static_root, database_copy, manage_py
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 PUBLIC_PAGES = ["/de/", "/de/projekte/", "/de/projekte/thilik/", "/en/search/?q=Jena"]
@@ -252,12 +261,196 @@ def test_production_sends_hsts_and_secure_cookies(tmp_path):
     assert seen["status"] == 200
     assert "Sitemap: https://www.ikpe.example/sitemap.xml" in seen["body"]
     headers = seen["headers"]
-    assert headers["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains; preload"
-    )
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "script-src 'self';" in headers["Content-Security-Policy"] + ";"
     assert "camera=()" in headers["Permissions-Policy"]
     assert seen["cookies_secure"] == [True, True]
     assert seen["session_cookie_httponly"] is True
+
+
+# -- in the browser --------------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+ADMIN_PASSWORD = "CSP-Pruefung-2024!"
+# In every frame, before any of the page's own scripts.
+LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (event) => window.__csp.push(
+  `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} in ${event.documentURI}`
+));
+"""
+
+
+def require_chromium() -> None:
+    """Skip without Chromium; in CI fail, so a green run means the browser check ran."""
+    if CHROMIUM.exists():
+        return
+    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message + "; CI is set, so this is a failure", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def live_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """(base URL, ids) of the demo site on gunicorn with production settings."""
+    require_chromium()
+    directory = tmp_path_factory.mktemp("csp-site")
+    with contextlib.ExitStack() as stack:
+        with django_db_blocker.unblock():
+            ids = {
+                locale: ProjectPage.objects.get(locale__language_code=locale, slug="thilik").pk
+                for locale in ("de", "en")
+            }
+            database = stack.enter_context(database_copy(directory))
+        env = {
+            "DATABASE_URL": database,
+            "MEDIA_ROOT": str(directory / "media"),
+            "STATIC_ROOT": collected_static_root(),
+            "REDIS_URL": "",
+        }
+        manage_py(
+            {**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "csp-admin",
+            "--email",
+            "csp@example.org",
+        )
+        # One sync worker: SQLite copies lock under the admin's parallel requests.
+        server = stack.enter_context(Gunicorn(env, workers=1))
+        try:
+            yield server.base_url, ids
+        finally:
+            with django_db_blocker.unblock():
+                stack.close()
+
+
+@contextlib.contextmanager
+def chromium_page(base_url: str):
+    """A fresh browser page that records CSP violations and CSP console messages.
+
+    Playwright lives only inside one test: its event loop would stop Django's database
+    access in the tests around it.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
+        )
+        context = browser.new_context(
+            base_url=base_url, locale="de-DE", viewport={"width": 1400, "height": 1000}
+        )
+        context.set_default_timeout(20_000)
+        context.add_init_script(LISTENER)
+        page = context.new_page()
+        page.console_csp = []
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and page.console_csp.append(message.text)
+            ),
+        )
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def violations(page) -> list[str]:
+    found = list(page.console_csp)
+    for frame in page.frames:
+        with contextlib.suppress(Exception):  # a frame may be gone by now
+            found += frame.evaluate("window.__csp || []")
+    return found
+
+
+def visit(page, path: str, policy_part: str) -> None:
+    response = page.goto(path)
+    assert response.status == 200, path
+    assert policy_part in response.headers["content-security-policy"], path
+    page.wait_for_load_state("networkidle")
+
+
+def test_public_site_runs_under_its_policy_in_chromium(live_site):
+    base_url, _ids = live_site
+    with chromium_page(base_url) as page:
+        strict = "script-src 'self'"
+        for path in (
+            "/de/",
+            "/de/projekte/?status=completed",
+            "/de/projekte/thilik/",
+            "/de/publikationen/",
+            "/de/landkreise-und-staedte/?kind=landkreis",
+            "/en/projects/thilik/",
+        ):
+            visit(page, path, strict)
+        # The search box's suggestions come from a script file and a fetch (connect-src).
+        visit(page, "/de/suche/?q=Integration", strict)
+        with page.expect_response(lambda r: "/suche/" in r.url and "q=Jen" in r.url):
+            page.locator("input[data-suggest-url]").fill("Jen")
+        assert violations(page) == []
+
+        # The policy is enforced: an injected inline script does not run, and is reported.
+        page.evaluate(
+            """() => { const s = document.createElement("script");
+                       s.textContent = "window.__ran = true"; document.head.append(s); }"""
+        )
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__ran === undefined")
+        assert any("script-src" in v for v in violations(page))
+
+
+def tiny_png(path: Path) -> Path:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (0, 120, 90)).save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_admin_works_under_its_policy_in_chromium(live_site, tmp_path):
+    base_url, ids = live_site
+    admin = "script-src 'self' 'unsafe-inline'"
+    with chromium_page(base_url) as page:
+        visit(page, "/admin/login/", admin)
+        page.fill("#id_username", "csp-admin")
+        page.fill("#id_password", ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/admin/")
+
+        # Upload an image through the drag-and-drop uploader.
+        visit(page, "/admin/images/multiple/add/", admin)
+        page.set_input_files("#fileupload", str(tiny_png(tmp_path / "gruen.png")))
+        page.locator(".upload-success, form.image-edit-form, [id^=edit-image]").first.wait_for()
+
+        # The page editor: date widgets and inline panels (inline scripts), the preview
+        # panel (a frame of the public policy), the image chooser (a modal).
+        visit(page, f"/admin/pages/{ids['de']}/edit/", admin)
+        page.locator("[data-side-panel-toggle='preview']").first.click()
+        preview = page.frame_locator("#w-preview-iframe")
+        preview.locator("h1").first.wait_for()
+        assert "Thüringer Initiative" in preview.locator("h1").first.inner_text()
+        page.locator("button.c-sf-add-button").first.click()
+        page.locator("[role=option]", has_text="Bild").or_(
+            page.locator("[role=option]", has_text="Image")
+        ).first.click()
+        page.locator("button", has_text="Bild auswählen").or_(
+            page.locator("button", has_text="Choose an image")
+        ).first.click()
+        page.locator(".modal").get_by_text("gruen").first.wait_for()
+
+        # The translation editor of the English version (wagtail-localize, React).
+        visit(page, f"/admin/pages/{ids['en']}/edit/", admin)
+        page.locator(".js-translation-editor").get_by_text(
+            "Thuringian Initiative for Local Integration Management"
+        ).first.wait_for()
+
+        # The API's Swagger UI.
+        visit(page, "/api/v1/docs/", admin)
+        page.locator(".opblock").first.wait_for()
+
+        assert violations(page) == []
