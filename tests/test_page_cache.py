@@ -128,6 +128,17 @@ def test_not_found_is_never_cached(anon):
         assert count > 0
 
 
+def test_errors_from_a_served_page_are_never_cached(anon, volume_1):
+    """A routable page answers unknown sub-paths with 404 after it was routed to."""
+    citation = volume_1.url + "cite/bibtex/"
+    anon.get(citation)
+    assert is_hit(anon, citation)  # citation exports are cached like the page
+    for _ in range(2):
+        response, count = queries_for(anon, volume_1.url + "cite/no-such-format/")
+        assert response.status_code == 404
+        assert count > 0
+
+
 def test_cache_can_be_turned_off(anon, settings):
     settings.HTML_CACHE_SECONDS = 0
     anon.get(THILIK)

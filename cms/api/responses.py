@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -18,7 +19,9 @@ from cms.api.cache import retire_at_schedule_boundary, stamps
 
 def _cache_key(request: HttpRequest, scope_stamps: dict[str, float]) -> str:
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    raw = f"{request.get_host()}|{request.path}|{query}|{sorted(scope_stamps.items())}"
+    # Today's date too: project status and current contacts change at midnight, no event.
+    today = timezone.localdate().isoformat()
+    raw = f"{request.get_host()}|{request.path}|{query}|{sorted(scope_stamps.items())}|{today}"
     return "resp:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
