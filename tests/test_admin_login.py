@@ -3,6 +3,7 @@
 Everything goes through Wagtail's real sign-in form and django-axes' database handler.
 """
 
+import base64
 import datetime
 import re
 
@@ -215,3 +216,23 @@ def test_admin_accepts_a_strong_password(admin_client):
     assert response.status_code == 302
     user = get_user_model().objects.get(username="neue-redakteurin")
     assert user.check_password("Thüringer-Kreise-23")
+
+
+def test_the_public_api_is_no_door_for_guessing_passwords(client, redakteurin):
+    """HTTP Basic credentials on Wagtail's API change nothing, right or wrong."""
+    answers = set()
+    for password in ("falsch", PASSWORD):
+        token = base64.b64encode(f"redakteurin:{password}".encode()).decode()
+        response = client.get("/api/v2/pages/?limit=1", HTTP_AUTHORIZATION=f"Basic {token}")
+        answers.add((response.status_code, response.content))
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 200
+    assert not AccessAttempt.objects.exists()
+
+
+def test_the_admin_api_still_knows_the_signed_in_user(client, redakteurin):
+    """The page explorer menu reads the admin API with the session."""
+    sign_in(client, "redakteurin", PASSWORD)
+    response = client.get("/admin/api/main/pages/?child_of=root")
+    assert response.status_code == 200
+    assert response.json()["items"]

@@ -251,6 +251,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# Wagtail's public API (/api/v2/) is anonymous; DRF's default HTTP Basic authentication would
+# make it a second door for guessing passwords. The admin's own API sets session auth itself.
+REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": []}
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Sessions end when the browser closes (unless “Remember me”), and after SESSION_COOKIE_AGE
