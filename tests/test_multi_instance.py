@@ -3,13 +3,14 @@
 Instances A and B are gunicorn servers (two workers each, production settings) on a copy
 of the demo site, sharing the database, the cache and the media directory, as replicas
 behind a load balancer do. An editor works on A; visitors read from B: every cached
-surface of B (API list and detail, feed, HTML listing and detail page) must show a
+surface of B (API list and detail, feed, HTML home, listing and detail page) must show a
 publish, an edit and an unpublish within one second, sessions must carry over, and
 uploads must be served by the instance that did not receive them.
 """
 
 import concurrent.futures
 import contextlib
+import datetime
 import io
 import os
 import time
@@ -221,6 +222,8 @@ def test_publish_edit_and_unpublish_on_one_instance_show_on_the_other_within_a_s
         ("API list", "/api/v1/projects/?locale=de&limit=50", in_api_list(title)),
         ("Atom feed", "/feeds/de/projects.atom", in_text(title)),
         ("HTML listing", index_url, in_text(title)),
+        # The home page shows the running projects that started last: this one.
+        ("HTML home", "/de/", in_text(title)),
     ]
 
     # 1. A new project, published through A's admin.
@@ -231,7 +234,7 @@ def test_publish_edit_and_unpublish_on_one_instance_show_on_the_other_within_a_s
             "title": title,
             "slug": slug,
             "acronym": "MIP",
-            "start_date": "2024-01-01",
+            "start_date": datetime.date.today().replace(day=1).isoformat(),
             "teaser": "Ein Projekt, das zwei Instanzen sehen.",
             "action-publish": "action-publish",
         },
@@ -251,6 +254,7 @@ def test_publish_edit_and_unpublish_on_one_instance_show_on_the_other_within_a_s
         ("API list", listing[0][1], in_api_list(edited)),
         ("Atom feed", listing[1][1], in_text(edited)),
         ("HTML listing", index_url, in_text(edited)),
+        ("HTML home", "/de/", in_text(edited)),
     ]
     warm(b, everywhere)
     response = editor_on_a.submit(
@@ -269,6 +273,7 @@ def test_publish_edit_and_unpublish_on_one_instance_show_on_the_other_within_a_s
         ("API list", listing[0][1], lambda r: r.status_code == 200 and edited not in r.text),
         ("Atom feed", listing[1][1], not_in_text(edited)),
         ("HTML listing", index_url, not_in_text(edited)),
+        ("HTML home", "/de/", not_in_text(edited)),
     ]
     warm(b, withdrawn)
     response = editor_on_a.submit(f"/admin/pages/{page_id}/unpublish/")
