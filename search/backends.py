@@ -10,6 +10,7 @@ import copy
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Q
 from modelsearch.backends.database import SearchBackend as database_backend
 from wagtail.search.backends import get_search_backend
 
@@ -29,24 +30,49 @@ def _postgres_backend_class():
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
     )
+    from modelsearch.query import PlainText
 
     class LeanPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
-        """Match on ``title || body`` without sending that vector back with every hit.
+        """Wagtail's query, cheaper where the site search asks for any of its words.
 
-        The backend annotates the concatenated vector to filter on it, which also selects
-        it: PostgreSQL built it for every match (thousands for a common word) and shipped
-        the 200 best to Python, where nothing reads it. An annotation left out of the
-        select list (what ``QuerySet.alias()`` does) filters the same way.
+        The backend matches ``title || body`` and selects that concatenation too: for a
+        common word PostgreSQL concatenated thousands of vectors (every entry when it
+        decides to scan) and sent the best 200 to Python, where nothing reads them. When
+        any word may match (``operator="or"``, or a single word), matching the title or the
+        body is the same test on the vectors as they are stored, and each has its own GIN
+        index. Other queries (“all words”, phrases, negations: the admin's search) keep
+        Wagtail's form, minus the selected vector; the migration
+        ``0002_index_entry_title_body_gin`` indexes the concatenation for them.
         """
 
-        def search(self, *args, **kwargs):
-            queryset = super().search(*args, **kwargs)
-            if "_vector_" in queryset.query.annotation_select:
-                queryset = queryset._chain()
-                queryset.query.set_annotation_mask(
-                    set(queryset.query.annotation_select) - {"_vector_"}
-                )
-            return queryset
+        def _any_word(self) -> bool:
+            query = self.query
+            return (
+                self.fields is None
+                and isinstance(query, PlainText)
+                and (query.operator == "or" or len(query.query_string.split()) == 1)
+            )
+
+        def search(self, config, start, stop, score_field=None, backend=None):
+            if not self._any_word():
+                queryset = super().search(config, start, stop, score_field, backend)
+                if "_vector_" in queryset.query.annotation_select:
+                    queryset = queryset._chain()
+                    queryset.query.set_annotation_mask(
+                        set(queryset.query.annotation_select) - {"_vector_"}
+                    )
+                return queryset
+            search_query = self.build_tsquery(self.query, config=config)
+            if search_query is None:
+                return self.queryset.none()
+            vectors = self.get_search_vectors(search_query)
+            rank_expression = self._build_rank_expression(vectors, config)
+            queryset = self.queryset.filter(
+                Q(index_entries__title=search_query) | Q(index_entries__body=search_query)
+            )
+            return self._apply_ordering_and_scoring(
+                queryset, rank_expression, start, stop, score_field
+            )
 
     class LocalizedPostgresIndex(PostgresIndex):
         def add_items(self, model, objs):

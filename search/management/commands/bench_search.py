@@ -1,121 +1,28 @@
-"""Measure search latency over a generated corpus (default 20,000 pages in both locales).
+"""Search latency in-process, without HTTP: the backend call and the whole results page.
 
     DATABASE_URL=postgres://…/ikpe_bench manage.py bench_search --pages 20000
 
-Generated pages are marked by a ``bench-`` slug prefix and reused on the next run; use a
-throwaway database. Prints p50/p95/max per query for the backend call and the whole
-results page, then the overall figures.
+On a freshly migrated database it first generates the benchmark corpus
+(``bench.corpus``: demo site plus synthetic projects, publications and interviews in both
+languages); a database that already holds it is reused as it is. Prints p50/p95/max per
+query for ``run_search`` and for the results page, then the overall figures. The same
+queries are what ``python -m bench`` sends over HTTP (see docs/performance.md).
 """
 
-import random
 import statistics
+import sys
 import time
 
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
-from projects.models import ProjectIndexPage, ProjectPage
-from publications.models import PublicationIndexPage, PublicationPage
+from bench.corpus import generate
+from bench.endpoints import search_queries
 from search.results import run_search
 
-WORDS = {
-    "de": [
-        "Integration",
-        "Armutsprävention",
-        "Sozialplanung",
-        "Landkreis",
-        "Verwaltung",
-        "Kommune",
-        "Teilhabe",
-        "Bildung",
-        "Familie",
-        "Zuwanderung",
-        "Beratung",
-        "Evaluation",
-        "Netzwerk",
-        "Quartier",
-        "Jugendhilfe",
-        "Gesundheit",
-        "Pflege",
-        "Wohnen",
-        "Arbeitsmarkt",
-        "Sprachförderung",
-        "Ehrenamt",
-        "Steuerung",
-        "Strategie",
-        "Bedarfsanalyse",
-        "Kinderarmut",
-        "Senioren",
-        "Mobilität",
-        "Digitalisierung",
-        "Öffnung",
-        "Vielfalt",
-    ],
-    "en": [
-        "integration",
-        "poverty",
-        "prevention",
-        "social",
-        "planning",
-        "district",
-        "administration",
-        "municipality",
-        "participation",
-        "education",
-        "family",
-        "immigration",
-        "advice",
-        "evaluation",
-        "network",
-        "neighbourhood",
-        "youth",
-        "welfare",
-        "health",
-        "care",
-        "housing",
-        "labour",
-        "market",
-        "language",
-        "support",
-        "volunteering",
-        "steering",
-        "strategy",
-        "needs",
-        "analysis",
-        "child",
-        "poverty",
-        "seniors",
-        "mobility",
-        "diversity",
-        "opening",
-    ],
-}
-QUERIES = {
-    "de": [
-        "Armutsprävention",
-        "Integration Landkreis",
-        "Sozialplanung",
-        "Vielfalt Verwaltung",
-        "Kinderarmut Quartier",
-        "ThILIK",
-        "16053",
-        "Teilhabe Bildung Familie",
-    ],
-    "en": [
-        "poverty prevention",
-        "integration district",
-        "social planning",
-        "diversity",
-        "child poverty",
-        "ThILIK",
-        "16053",
-        "participation education family",
-    ],
-}
+PAGE_URLS = {"de": "/de/suche/", "en": "/en/search/"}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -124,25 +31,28 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Generate a corpus and report search latency percentiles."
+    help = "Generate the benchmark corpus if missing and report search latency percentiles."
 
     def add_arguments(self, parser):
         parser.add_argument("--pages", type=int, default=20_000, help="Pages in the corpus.")
-        parser.add_argument("--repeat", type=int, default=20, help="Runs per query.")
+        parser.add_argument("--repeat", type=int, default=5, help="Runs per query.")
+        parser.add_argument("--queries", type=int, default=12, help="Queries per language.")
         parser.add_argument("--allow-sqlite", action="store_true")
 
-    def handle(self, *args, pages: int, repeat: int, allow_sqlite: bool, **options):
+    def handle(self, *args, pages: int, repeat: int, queries: int, allow_sqlite: bool, **options):
         if connection.vendor != "postgresql" and not allow_sqlite:
             raise CommandError(
                 "Run the benchmark on PostgreSQL (set DATABASE_URL) or pass --allow-sqlite."
             )
-        self.generate(pages)
+        if not Page.objects.filter(slug__startswith="synth-").exists():
+            report = generate(pages, progress=sys.stderr)
+            for line in report.lines():
+                self.stderr.write(line)
         client = Client()
         rows, backend_all, page_all = [], [], []
-        for language, queries in QUERIES.items():
+        for language, texts in search_queries().items():
             locale = Locale.objects.get(language_code=language)
-            url = "/de/suche/" if language == "de" else "/en/search/"
-            for query in queries:
+            for query in texts[:queries]:
                 run_search(query, locale)  # warm up
                 backend_times, page_times = [], []
                 for _ in range(repeat):
@@ -150,9 +60,10 @@ class Command(BaseCommand):
                     hits = run_search(query, locale)
                     backend_times.append((time.perf_counter() - start) * 1000)
                     start = time.perf_counter()
-                    response = client.get(url, {"q": query}, HTTP_HOST="127.0.0.1")
+                    response = client.get(PAGE_URLS[language], {"q": query}, HTTP_HOST="127.0.0.1")
                     page_times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200
+                    if response.status_code != 200:
+                        raise CommandError(f"{query!r} answered {response.status_code}")
                 backend_all += backend_times
                 page_all += page_times
                 rows.append((language, query, len(hits), backend_times, page_times))
@@ -174,52 +85,4 @@ class Command(BaseCommand):
             f" {percentile(backend_all, 0.95):>6.1f}ms {statistics.median(page_all):>7.1f}ms"
             f" {percentile(page_all, 0.95):>6.1f}ms"
         )
-        out.write(
-            f"database: {connection.vendor}, pages: {ProjectPage.objects.count() + PublicationPage.objects.count()} projects+publications"
-        )
-
-    def generate(self, target: int) -> None:
-        """Add bench pages until the corpus has ``target`` of them; index once at the end."""
-        existing = ProjectPage.objects.filter(slug__startswith="bench-").count()
-        existing += PublicationPage.objects.filter(slug__startswith="bench-").count()
-        missing = target - existing
-        if missing <= 0:
-            return
-        backend_settings = settings.WAGTAILSEARCH_BACKENDS["default"]
-        backend_settings["AUTO_UPDATE"] = False  # index in bulk afterwards
-        rng = random.Random(existing)
-        made = 0
-        try:
-            while made < missing:
-                language = "de" if made % 2 == 0 else "en"
-                locale = Locale.objects.get(language_code=language)
-                words = WORDS[language]
-                number = existing + made
-                title = " ".join(rng.sample(words, 4)).capitalize()
-                text = " ".join(rng.choice(words) for _ in range(120))
-                if made % 3:
-                    index = ProjectIndexPage.objects.get(locale=locale)
-                    page = ProjectPage(
-                        title=title,
-                        slug=f"bench-{number}",
-                        start_date=f"{rng.randint(2010, 2030)}-01-01",
-                        teaser=text[:300],
-                        body=[("paragraph", f"<p>{text}</p>")],
-                    )
-                else:
-                    index = PublicationIndexPage.objects.get(locale=locale)
-                    page = PublicationPage(
-                        title=title,
-                        slug=f"bench-{number}",
-                        publication_date=f"{rng.randint(2010, 2026)}-06-01",
-                        abstract=f"<p>{text}</p>",
-                    )
-                page.locale = locale
-                index.add_child(instance=page)
-                made += 1
-                if made % 500 == 0 or made == missing:
-                    self.stderr.write(f"\rgenerated {made}/{missing} pages", ending="")
-            self.stderr.write("")
-        finally:
-            backend_settings.pop("AUTO_UPDATE", None)
-        call_command("rebuild_search_index", stdout=self.stderr)
+        out.write(f"database: {connection.vendor}, pages: {Page.objects.count()}")
