@@ -60,11 +60,22 @@ def promote_exact(hits: list[Page], query: str) -> list[Page]:
     wanted = query.casefold()
     ids = [page.pk for page in hits]
     exact = {page.pk for page in hits if page.title.casefold() == wanted}
-    for app_label, model_name, field_name in EXACT_KEYS:
-        model = apps.get_model(app_label, model_name)
-        lookup = {f"{field_name}__iexact": query, "pk__in": ids}
-        exact.update(model.objects.filter(**lookup).values_list("pk", flat=True))
+    if ids:
+        exact.update(
+            _union(
+                apps.get_model(app_label, model_name)
+                .objects.filter(**{f"{field_name}__iexact": query, "pk__in": ids})
+                .values_list("pk", flat=True)
+                for app_label, model_name, field_name in EXACT_KEYS
+            )
+        )
     return sorted(hits, key=lambda page: page.pk not in exact) if exact else hits
+
+
+def _union(querysets) -> list:
+    """Rows of several alike querysets in one round trip (UNION ALL)."""
+    first, *others = [queryset.order_by() for queryset in querysets]
+    return list(first.union(*others, all=True)) if others else list(first)
 
 
 def specific_in_order(pages) -> list[Page]:
@@ -91,23 +102,34 @@ def run_search(query: str, locale: Locale) -> list[Page]:
 
 
 def count_results(query: str, locale: Locale) -> int:
+    """Hits in ``locale``, counted up to MAX_RESULTS like the results list itself.
+
+    Unranked and capped: a common word matches most pages, and ranking or counting all
+    of them cost more than the rest of the results page together.
+    """
     terms = search_terms(query)
     if not terms:
         return 0
     backend = backend_for_language(locale.language_code)
-    return backend.search(terms, searchable_pages(locale), operator="or").count()
+    results = backend.search(
+        terms, searchable_pages(locale), operator="or", order_by_relevance=False
+    )
+    return results[:MAX_RESULTS].count()
 
 
 def _links(pairs: list[tuple[str, str]], page_ids: list[int], target: str) -> dict[int, set]:
     """page id → translation keys of the linked targets, over all link models."""
     found: dict[int, set] = {}
-    for app_label, model_name in pairs:
-        model = apps.get_model(app_label, model_name)
-        rows = model.objects.filter(page_id__in=page_ids).values_list(
-            "page_id", f"{target}__translation_key"
-        )
-        for page_id, key in rows:
-            found.setdefault(page_id, set()).add(str(key))
+    if not page_ids:
+        return found
+    rows = _union(
+        apps.get_model(app_label, model_name)
+        .objects.filter(page_id__in=page_ids)
+        .values_list("page_id", f"{target}__translation_key")
+        for app_label, model_name in pairs
+    )
+    for page_id, key in rows:
+        found.setdefault(page_id, set()).add(str(key))
     return found
 
 
@@ -119,12 +141,15 @@ DATED_MODELS = [
 
 
 def _years(page_ids: list[int]) -> dict[int, set]:
-    years: dict[int, set] = {}
-    for app_label, model_name, field_name in DATED_MODELS:
-        model = apps.get_model(app_label, model_name)
-        for pk, value in model.objects.filter(pk__in=page_ids).values_list("pk", field_name):
-            years[pk] = {str(value.year)}
-    return years
+    if not page_ids:
+        return {}
+    rows = _union(
+        apps.get_model(app_label, model_name)
+        .objects.filter(pk__in=page_ids)
+        .values_list("pk", field_name)
+        for app_label, model_name, field_name in DATED_MODELS
+    )
+    return {pk: {str(value.year)} for pk, value in rows}
 
 
 def _model_name(page: Page) -> str:
@@ -156,16 +181,34 @@ def facet_and_filter(hits: list[Page], locale: Locale, selected: dict[str, str])
         )
     ]
     outcome = SearchOutcome(hits=kept, total_unfiltered=len(hits))
-    outcome.facets = {
-        name: _facet_list(
-            name, Counter(v for page in hits for v in per_page.get(page.pk, ())), locale
-        )
+    counts = {
+        name: Counter(v for page in hits for v in per_page.get(page.pk, ()))
         for name, per_page in values.items()
+    }
+    labels = _labels(set(counts["topic"]) | set(counts["district"]), locale)
+    outcome.facets = {
+        name: _facet_list(name, name_counts, labels) for name, name_counts in counts.items()
     }
     return outcome
 
 
-def _facet_list(name: str, counts: Counter, locale: Locale) -> list[Facet]:
+LABELS = [("directory", "Topic", "name"), ("districts", "DistrictPage", "title")]
+
+
+def _labels(keys: set[str], locale: Locale) -> dict[str, str]:
+    """Topic names and district titles in ``locale`` by translation key, in one query."""
+    if not keys:
+        return {}
+    rows = _union(
+        apps.get_model(app_label, model_name)
+        .objects.filter(translation_key__in=list(keys), locale=locale)
+        .values_list("translation_key", field_name)
+        for app_label, model_name, field_name in LABELS
+    )
+    return {str(key): label for key, label in rows}
+
+
+def _facet_list(name: str, counts: Counter, names: dict[str, str]) -> list[Facet]:
     if name == "type":
         labels = {
             model._meta.model_name: str(model._meta.verbose_name_plural)
@@ -176,18 +219,7 @@ def _facet_list(name: str, counts: Counter, locale: Locale) -> list[Facet]:
         labels = {year: year for year in counts}
         return [Facet(v, labels[v], counts[v]) for v in sorted(counts, reverse=True)]
     else:
-        model = (
-            apps.get_model("directory", "Topic")
-            if name == "topic"
-            else apps.get_model("districts", "DistrictPage")
-        )
-        label_field = "name" if name == "topic" else "title"
-        labels = {
-            str(key): label
-            for key, label in model.objects.filter(
-                translation_key__in=list(counts), locale=locale
-            ).values_list("translation_key", label_field)
-        }
+        labels = names
     facets = [Facet(v, labels.get(v, v), c) for v, c in counts.items() if v in labels]
     return sorted(facets, key=lambda f: (-f.count, f.label))
 
