@@ -3,11 +3,10 @@
 import datetime
 from typing import Literal
 
-from django.db.models import Prefetch
 from ninja import Schema
 from pydantic import Field
 
-from cms.api.resources import ListParams, Resource, page_base, translation_key_of
+from cms.api.resources import ListParams, Resource, inline_rows, page_base, translation_key_of
 from cms.api.schemas import Block, DistrictRef, PageItem, Ref
 from cms.api.serialize import Batch
 from directory.api import TopicRef, topic_refs
@@ -137,9 +136,9 @@ resource = Resource(
     params=ProjectParams,
     filter=filter_projects,
     prefetch_related=(
-        Prefetch("people", ProjectPerson.objects.select_related("person")),
-        Prefetch("organisations", ProjectOrganisation.objects.select_related("organisation")),
-        Prefetch("district_links", ProjectDistrict.objects.select_related("district")),
-        Prefetch("topic_links", ProjectTopic.objects.select_related("topic")),
+        inline_rows("people", ProjectPerson, "person"),
+        inline_rows("organisations", ProjectOrganisation, "organisation"),
+        inline_rows("district_links", ProjectDistrict, "district"),
+        inline_rows("topic_links", ProjectTopic, "topic"),
     ),
 )

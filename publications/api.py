@@ -3,11 +3,17 @@
 import datetime
 from typing import Literal
 
-from django.db.models import Prefetch
 from ninja import Schema
 from pydantic import Field
 
-from cms.api.resources import ListParams, Resource, item_base, page_base, translation_key_of
+from cms.api.resources import (
+    ListParams,
+    Resource,
+    inline_rows,
+    item_base,
+    page_base,
+    translation_key_of,
+)
 from cms.api.schemas import Block, DistrictRef, Document, Image, Item, PageItem, Ref
 from cms.api.serialize import Batch
 from directory.api import TopicRef, topic_refs
@@ -225,10 +231,10 @@ resources = [
         filter=filter_publications,
         select_related=("series",),
         prefetch_related=(
-            Prefetch("authors", PublicationPerson.objects.select_related("person")),
-            Prefetch("project_links", PublicationProject.objects.select_related("project")),
-            Prefetch("district_links", PublicationDistrict.objects.select_related("district")),
-            Prefetch("topic_links", PublicationTopic.objects.select_related("topic")),
+            inline_rows("authors", PublicationPerson, "person"),
+            inline_rows("project_links", PublicationProject, "project"),
+            inline_rows("district_links", PublicationDistrict, "district"),
+            inline_rows("topic_links", PublicationTopic, "topic"),
         ),
     ),
     Resource(
@@ -240,12 +246,9 @@ resources = [
         filter=filter_interviews,
         select_related=("related_publication",),
         prefetch_related=(
-            Prefetch(
-                "participants",
-                InterviewParticipant.objects.select_related("person", "institution"),
-            ),
-            Prefetch("project_links", InterviewProject.objects.select_related("project")),
-            Prefetch("district_links", InterviewDistrict.objects.select_related("district")),
+            inline_rows("participants", InterviewParticipant, "person", "institution"),
+            inline_rows("project_links", InterviewProject, "project"),
+            inline_rows("district_links", InterviewDistrict, "district"),
         ),
     ),
     Resource(
