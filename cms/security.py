@@ -22,7 +22,7 @@ from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
-from django.forms.utils import ErrorDict
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -50,6 +50,13 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(tuple(settings.CONTENT_SECURITY_POLICY_ADMIN["PATHS"]))
 
 
+def allow(parts: PolicyParts, directive: str, sources: list[str]) -> None:
+    """Add sources to a directive, on top of whatever a view's ``csp_update`` asked for."""
+    update = dict(parts.update or {})
+    update[directive] = [*update.get(directive, []), *sources]
+    parts.update = update
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp, choosing the admin policy by path and allowing the media origin."""
 
@@ -67,18 +74,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         elif parts.config is None and is_admin_path(request.path_info):
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
             if partners := partner_preview_origins():
-                parts.update = {**(parts.update or {}), "frame-src": partners}
+                allow(parts, "frame-src", partners)
         if origin := media_origin():
-            parts.update = {**(parts.update or {}), "img-src": [origin]}
+            allow(parts, "img-src", [origin])
         return parts
 
 
 class LoginLockoutBackend(AxesStandaloneBackend):
     """axes' lockout check, skipped when there is no request to count against.
 
-    Every sign-in over HTTP (Wagtail's login form, password reset) passes its request; only
-    code paths without a client call ``authenticate()`` without one (the test client's
-    ``login()``, shell sessions), and axes would raise there instead of answering.
+    Every sign-in over HTTP (Wagtail's login form) passes its request; only code paths
+    without a client call ``authenticate()`` without one (the test client's ``login()``, a
+    shell session), and axes would raise there instead of answering.
     """
 
     def authenticate(self, request: HttpRequest | None, *args, **kwargs):
@@ -118,8 +125,8 @@ def lockout_response(
     form = context.get("form")
     if form is None or not hasattr(original_response, "template_name"):
         return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
-    form._errors = ErrorDict()
-    form.add_error(None, message)
+    # In place of the “wrong username or password” error the attempt produced.
+    form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
     return TemplateResponse(request, original_response.template_name, context, status=429).render()
 
 
