@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup check lint translations lock clean
+.PHONY: run test install setup check lint translations lock clean fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ translations: install
 test: lint check translations
 	$(MANAGE) compile_translations
 	$(BIN)/pytest
+
+# Longer runs than `make test` does (docs/robustness.md): schemathesis on the partner API,
+# and 50 readers for 2 minutes on PostgreSQL while an editor publishes.
+fuzz: install
+	$(BIN)/python -m tests.fuzz --max-examples 2000
+
+load: install
+	$(BIN)/python -m bench.load --duration 120 --connections 50
 
 # Regenerate the locks from pyproject.toml in throwaway environments: requirements.lock
 # holds what the app needs (the Docker image installs only this), requirements-dev.lock
