@@ -3,6 +3,7 @@
 from django.http import Http404
 from wagtail import hooks
 
+import cms.translation_workflow  # noqa: F401  (registers its admin button and URL)
 from cms import page_cache
 from cms.api.visibility import in_schedule
 
