@@ -8,8 +8,10 @@ backend is used unchanged: it has no language stemmers.
 
 import copy
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from modelsearch.backends.database import SearchBackend as database_backend
 from wagtail.search.backends import get_search_backend
@@ -22,6 +24,26 @@ def language_of(obj) -> str | None:
     if locale_id is None:
         return None
     return language_code_for(locale_id)
+
+
+# PostgreSQL's default random_page_cost (4.0) prices a random read as for spinning disks;
+# with it the planner answered common words by reading and unpacking every entry of the
+# index table instead of the few thousand the GIN indexes point to (2-4 times slower at
+# 20,000 pages). 1.1 is the usual value for SSDs and for tables that stay in memory.
+SEARCH_RANDOM_PAGE_COST = 1.1
+
+
+@contextmanager
+def search_planner(using: str) -> Iterator[None]:
+    """Run full-text queries with index-friendly planner costs, for this transaction only."""
+    database = connections[using]
+    if database.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with database.cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {SEARCH_RANDOM_PAGE_COST}")
+        yield
 
 
 def _postgres_backend_class():

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Locale, Page
 
 from cms.api.visibility import in_schedule
-from search.backends import backend_for_language
+from search.backends import backend_for_language, search_planner
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 200
@@ -96,8 +96,10 @@ def run_search(query: str, locale: Locale) -> list[Page]:
     if not terms:
         return []
     backend = backend_for_language(locale.language_code)
-    results = backend.search(terms, searchable_pages(locale), operator="or")
-    hits = [page for page in results[:MAX_RESULTS] if in_schedule(page)]
+    pages = searchable_pages(locale)
+    with search_planner(pages.db):
+        results = backend.search(terms, pages, operator="or")
+        hits = [page for page in results[:MAX_RESULTS] if in_schedule(page)]
     return promote_exact(hits, query.strip())
 
 
@@ -111,10 +113,10 @@ def count_results(query: str, locale: Locale) -> int:
     if not terms:
         return 0
     backend = backend_for_language(locale.language_code)
-    results = backend.search(
-        terms, searchable_pages(locale), operator="or", order_by_relevance=False
-    )
-    return results[:MAX_RESULTS].count()
+    pages = searchable_pages(locale)
+    with search_planner(pages.db):
+        results = backend.search(terms, pages, operator="or", order_by_relevance=False)
+        return results[:MAX_RESULTS].count()
 
 
 def _links(pairs: list[tuple[str, str]], page_ids: list[int], target: str) -> dict[int, set]:
