@@ -1,11 +1,11 @@
 """From the editor's desk to every place a visitor can find a project, in a real browser.
 
 An editor (group “Redaktion”, cannot publish) creates a project with dates, lead and
-district, translates it to English in wagtail-localize's translation editor and submits it to
-the workflow “Redaktion → Freigabe”; a moderator (group “Freigabe”) approves it, which
-publishes the German page, and publishes the English translation. wagtail-localize's
-translation editor offers no workflow action, so the translation is published by the
-moderator who reviews it there.
+district, submits it to the workflow “Redaktion → Freigabe”, translates it to English in
+wagtail-localize's translation editor and submits the translation too, with “Submit
+translation for approval” in the page explorer (cms/translation_workflow.py: the translation
+editor itself has no workflow action). A moderator (group “Freigabe”) approves both from the
+dashboard's “awaiting your review”, which publishes them.
 
 Before the approval a visitor finds the project nowhere; afterwards in German and English,
 on its district's page, in the listing filter, in search, in the API and in the feeds. The
@@ -190,20 +190,44 @@ def submit_to_moderation(editor: Page, page_id: int) -> None:
         submit.click()
 
 
-def approve(moderator: Page) -> None:
-    """Approve the German page from the dashboard's “awaiting your review” list."""
+def submit_translation(editor: Page, site: Site, english_id: int) -> bool:
+    """“Submit translation for approval” in the English page's row of the page explorer.
+
+    Return whether the row's menu no longer offers it afterwards (nothing left to submit).
+    """
+    (index,) = site.get_json(
+        "/api/v2/pages/", type="projects.ProjectIndexPage", locale="en", limit=1
+    )["items"]
+    explorer = f"/admin/pages/{index['id']}/"
+    row = editor.locator("tr").filter(
+        has=editor.locator(f"a[href='/admin/pages/{english_id}/edit/']")
+    )
+    # Addressed by its target: the label is German only once the lead's .po is compiled.
+    submit = row.locator(
+        f"button[data-w-action-url-value='/admin/translation-workflow/{english_id}/submit/']"
+    )
+
+    def open_row_menu() -> None:
+        row.locator("[data-w-dropdown-target=toggle]").click()
+        row.locator(".w-dropdown__content").wait_for()  # shown
+
+    editor.goto(explorer)
+    open_row_menu()
+    with editor.expect_navigation():
+        submit.click()
+    assert urlsplit(editor.url).path == explorer  # back where it was
+    editor.locator(".messages .success").wait_for()
+    open_row_menu()
+    return submit.count() == 0
+
+
+def approve(moderator: Page, title: str) -> None:
+    """Approve a page from the dashboard's “awaiting your review” list."""
     moderator.goto("/admin/")
-    row = moderator.locator("#awaiting-review-section tr").filter(has_text=TITLE_DE)
+    row = moderator.locator("#awaiting-review-section tr").filter(has_text=title)
     row.get_by_role("button", name="Aktionen").click()
     with moderator.expect_navigation():
         row.get_by_role("button", name="Freigeben", exact=True).click()
-
-
-def publish_translation(moderator: Page, english_id: int) -> None:
-    moderator.goto(f"/admin/pages/{english_id}/edit/")
-    with moderator.expect_navigation():
-        moderator.get_by_role("button", name="Veröffentlichen in Englisch").click()
-    assert moderator.get_by_text(f"'{TITLE_EN}' in Englisch veröffentlicht").is_visible()
 
 
 @pytest.fixture(scope="module")
@@ -232,11 +256,14 @@ def moderated_project(browser, site: Site, accounts: dict, artifacts_dir: Path) 
             editor.get_by_role("button", name="Veröffentlichen in Englisch").count() > 0
         )
         submit_to_moderation(editor, page_id)
+        seen["translation_button_gone"] = submit_translation(editor, site, english_id)
         seen["submitted"] = what_a_visitor_finds(site, visitor)
 
         moderator = sign_in(moderator_context, accounts["moderator"], accounts["password"])
-        approve(moderator)
-        publish_translation(moderator, english_id)
+        moderator.goto("/admin/")
+        seen["awaiting_review"] = moderator.locator("#awaiting-review-section tr").all_inner_texts()
+        approve(moderator, TITLE_DE)
+        approve(moderator, TITLE_EN)
         seen["published"] = what_a_visitor_finds(site, visitor)
         return seen
     except Exception:
@@ -256,6 +283,13 @@ def moderated_project(browser, site: Site, accounts: dict, artifacts_dir: Path) 
 def test_editors_cannot_publish(moderated_project: dict):
     assert not moderated_project["editor_can_publish"]
     assert not moderated_project["editor_can_publish_translation"]
+
+
+def test_both_languages_wait_for_the_moderator(moderated_project: dict):
+    assert moderated_project["translation_button_gone"]
+    awaiting = moderated_project["awaiting_review"]
+    assert any(TITLE_DE in row for row in awaiting)
+    assert any(TITLE_EN in row for row in awaiting)
 
 
 def test_nothing_is_public_before_the_moderator_approves(moderated_project: dict):
