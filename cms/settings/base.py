@@ -367,10 +367,14 @@ API_RATE_LIMITS = {
 # Browsers and CDNs may reuse a response this long; the server-side cache is invalidated
 # on every change, so it keeps entries for a day.
 API_HTTP_MAX_AGE = int(os.environ.get("API_HTTP_MAX_AGE", "60"))
-API_SERVER_CACHE_SECONDS = 24 * 60 * 60
+# Without Redis every worker process has a cache of its own that an edit handled by another
+# process cannot retire: entries then live one second, so a change still reaches every
+# process within a second (what the shared cache guarantees through its stamps).
+SERVER_CACHE_DEFAULT = str(24 * 60 * 60) if REDIS_URL else "1"
+API_SERVER_CACHE_SECONDS = int(os.environ.get("API_SERVER_CACHE_SECONDS", SERVER_CACHE_DEFAULT))
 # Anonymous HTML pages (cms.page_cache): kept server-side until what they show changes (at
 # most this long; 0 turns the cache off), reusable by browsers and CDNs for HTML_HTTP_MAX_AGE.
-HTML_CACHE_SECONDS = int(os.environ.get("HTML_CACHE_SECONDS", str(24 * 60 * 60)))
+HTML_CACHE_SECONDS = int(os.environ.get("HTML_CACHE_SECONDS", SERVER_CACHE_DEFAULT))
 HTML_HTTP_MAX_AGE = int(os.environ.get("HTML_HTTP_MAX_AGE", "60"))
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS")
 CORS_URLS_REGEX = r"^/(api|feeds)/.*$"

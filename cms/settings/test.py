@@ -15,5 +15,6 @@ WAGTAILAPI_BASE_URL = "http://testserver"
 TASKS["webhooks"]["BACKEND"] = "django_tasks_db.DatabaseBackend"  # noqa: F405
 WEBHOOK_BACKOFF_SECONDS = 0.0
 WEBHOOK_ALLOW_HTTP_LOOPBACK = False  # tests allow it where they need a loopback receiver
-# The whole suite runs with the HTML page cache on, as production does.
-HTML_CACHE_SECONDS = 24 * 60 * 60
+# The whole suite runs with the HTML page cache on and long-lived, as production with Redis
+# does (one process here, so the local-memory cache is shared by every request).
+HTML_CACHE_SECONDS = API_SERVER_CACHE_SECONDS = 24 * 60 * 60
