@@ -29,7 +29,7 @@ from typing import TextIO
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
@@ -240,7 +240,7 @@ class Generator:
         self.skeleton = Skeleton.load()
         self.writer = Writer(self.rng, [d.title for d in self.skeleton.districts])
         existing = Page.objects.count()
-        self.originals = (self.size - existing) // 2
+        self.originals = -(-(self.size - existing) // 2)  # at least ``size`` pages
         if self.originals < len(SHARES):
             raise CorpusError(
                 f"A corpus needs at least {existing + 2 * len(SHARES)} pages: the demo site "
@@ -261,6 +261,10 @@ class Generator:
                 left -= count
                 bar.advance(2 * count)
         bar.close()
+        # As after a restore: the planner needs statistics of the new tables, which
+        # autovacuum would only gather later.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.report.seconds = time.monotonic() - started
         self.report.size = Page.objects.count()
         self.report.peak_rss_mb = peak_rss_mb()
@@ -357,6 +361,7 @@ class Generator:
         pages: list[tuple[Page, dict[str, list]]] = []
         for _ in range(count):
             self.number += 1
+            self.writer.start_document()
             pages += make(self.number)
         model = type(pages[0][0])
         content_type = ContentType.objects.get_for_model(model)
@@ -453,7 +458,7 @@ class Generator:
             made.append(
                 model(
                     translation_key=key,
-                    locale_id=locale.pk,
+                    locale=locale,
                     slug=f"{slug}-{number}",
                     draft_title=texts["title"],
                     live=True,

@@ -43,6 +43,55 @@ NOUNS = [
     ("Bürgerbeteiligung", "citizen participation"),
     ("Fachkräftesicherung", "securing skilled workers"),
     ("Frühe Hilfen", "early childhood support"),
+    ("Schulsozialarbeit", "school social work"),
+    ("Kindertagesbetreuung", "childcare"),
+    ("Ganztagsschule", "all-day schooling"),
+    ("Berufsorientierung", "career guidance"),
+    ("Ausbildungsförderung", "apprenticeship support"),
+    ("Erwachsenenbildung", "adult education"),
+    ("Alphabetisierung", "literacy"),
+    ("Wohnungslosigkeit", "homelessness"),
+    ("Schuldnerberatung", "debt counselling"),
+    ("Suchtprävention", "addiction prevention"),
+    ("Gewaltschutz", "protection against violence"),
+    ("Gleichstellung", "equal opportunities"),
+    ("Inklusion", "inclusion"),
+    ("Barrierefreiheit", "accessibility"),
+    ("Eingliederungshilfe", "integration assistance"),
+    ("Jugendberufsagentur", "youth employment agency"),
+    ("Migrationsberatung", "migration counselling"),
+    ("Anerkennung ausländischer Abschlüsse", "recognition of foreign qualifications"),
+    ("Dolmetscherdienste", "interpreting services"),
+    ("Willkommenskultur", "welcoming culture"),
+    ("Gemeinwesenarbeit", "community work"),
+    ("Stadtteilmanagement", "district management"),
+    ("Dorfentwicklung", "village development"),
+    ("Nahversorgung", "local services"),
+    ("öffentlicher Nahverkehr", "public transport"),
+    ("Breitbandausbau", "broadband expansion"),
+    ("Klimaanpassung", "climate adaptation"),
+    ("Energiearmut", "energy poverty"),
+    ("Demografie", "demography"),
+    ("Haushaltsplanung", "budget planning"),
+    ("Fördermittelmanagement", "grant management"),
+    ("Datenschutz", "data protection"),
+    ("Open Data", "open data"),
+    ("Sozialraumanalyse", "social space analysis"),
+    ("Wirkungsmessung", "impact measurement"),
+    ("Qualitätsentwicklung", "quality development"),
+    ("Fachkräftegewinnung", "recruitment of specialists"),
+    ("Pflegeplanung", "care planning"),
+    ("Hospizarbeit", "hospice work"),
+    ("Einsamkeit im Alter", "loneliness in old age"),
+    ("Jugendbeteiligung", "youth participation"),
+    ("Kinderschutz", "child protection"),
+    ("Elternarbeit", "work with parents"),
+    ("Sportförderung", "sports promotion"),
+    ("Kulturarbeit", "cultural work"),
+    ("Integrationskurse", "integration courses"),
+    ("Asylverfahren", "asylum procedures"),
+    ("Unterbringung Geflüchteter", "housing refugees"),
+    ("Landesaufnahmeprogramm", "state admission programme"),
 ]
 
 SENTENCES = [
@@ -196,15 +245,33 @@ class Pair:
 
 
 class Writer:
-    """Deterministic text from a seeded generator; every call returns a Pair."""
+    """Deterministic text from a seeded generator; every call returns a Pair.
+
+    Each document has a theme of a few fields of work that most of its sentences are
+    about, as real pages are; so a query word matches some pages, not nearly all.
+    """
+
+    THEME_SIZE = 3
+    ON_THEME = 0.85
 
     def __init__(self, rng: random.Random, places: list[str]) -> None:
         self.rng = rng
         self.places = places
+        self.theme = NOUNS
+        self.home = places
+
+    def start_document(self) -> None:
+        """Pick the next document's theme and its one or two places."""
+        self.theme = self.rng.sample(NOUNS, self.THEME_SIZE)
+        self.home = self.rng.sample(self.places, 2)
+
+    def _noun(self) -> tuple[str, str]:
+        pool = self.theme if self.rng.random() < self.ON_THEME else NOUNS
+        return self.rng.choice(pool)
 
     def _slots(self) -> tuple[dict, dict]:
-        (a_de, a_en), (b_de, b_en) = self.rng.sample(NOUNS, 2)
-        place = self.rng.choice(self.places)
+        (a_de, a_en), (b_de, b_en) = self._noun(), self._noun()
+        place = self.rng.choice(self.home if self.rng.random() < self.ON_THEME else self.places)
         year = str(self.rng.randint(2012, 2026))
         de = {"a": a_de, "b": b_de, "A": a_de[0].upper() + a_de[1:], "place": place, "year": year}
         en = {"a": a_en, "b": b_en, "A": a_en[0].upper() + a_en[1:], "place": place, "year": year}
