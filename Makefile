@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup check lint translations lock clean fuzz load
+.PHONY: run test install setup check lint translations lock clean fuzz load bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ fuzz: install
 
 load: install
 	$(BIN)/python -m bench.load --duration 120 --connections 50
+
+# The benchmark (docs/performance.md, "Benchmark"): 10,000 pages on a temporary SQLite
+# database by default; e.g. `make bench BENCH_ARGS="--size 1000 --redis redis://127.0.0.1:6379/15"`.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Regenerate the locks from pyproject.toml in throwaway environments: requirements.lock
 # holds what the app needs (the Docker image installs only this), requirements-dev.lock
