@@ -83,7 +83,8 @@ def filter_projects(queryset, params: ProjectParams):
             organisations__role=ProjectOrganisation.Role.FUNDER,
             organisations__organisation__translation_key=key,
         )
-    return queryset.distinct()
+    # Only filters across links can repeat a row (see filter_publications).
+    return queryset.distinct() if params.topic or params.district or params.funder else queryset
 
 
 def serialize_project(page: ProjectPage, batch: Batch) -> dict:

@@ -110,7 +110,9 @@ def filter_publications(queryset, params: PublicationParams):
         key = translation_key_of(Topic, "topic", params.topic, "slug")
         queryset = queryset.filter(topic_links__topic__translation_key=key)
     queryset = by_district(by_project(queryset, params.project), params.district)
-    return queryset.distinct()
+    # Only filters across links can repeat a row; DISTINCT over every column (abstract and
+    # body included) otherwise cost more than the rest of the list, growing with the corpus.
+    return queryset.distinct() if params.topic or params.project or params.district else queryset
 
 
 def serialize_publication(page: PublicationPage, batch: Batch) -> dict:
@@ -176,7 +178,7 @@ def filter_interviews(queryset, params: InterviewParams):
         key = translation_key_of(PublicationPage, "publication", params.publication, "slug")
         queryset = queryset.filter(related_publication__translation_key=key)
     queryset = by_district(by_project(queryset, params.project), params.district)
-    return queryset.distinct()
+    return queryset.distinct() if params.project or params.district else queryset
 
 
 def serialize_interview(page: InterviewPage, batch: Batch) -> dict:
