@@ -139,7 +139,11 @@ def _run(options: Options, database: Database, env: dict[str, str], static_root:
                     server.restart_workers()
                 server.prime(endpoint.prime)
                 cold = load(endpoint, endpoint.cold, options.duration, once=True)
-            load(endpoint, endpoint.warm, 1)  # every worker has every warm URL cached
+            # Every worker gets every warm URL (in parallel, so each worker takes some),
+            # then a second of load settles the workers before the measured run.
+            for path in endpoint.warm:
+                server.prime(path)
+            load(endpoint, endpoint.warm, 1)
             warm = load(endpoint, endpoint.warm, options.duration)
             rows.append(
                 Row(
