@@ -76,6 +76,8 @@ class LoadReport:
     visible: int = 0
     visible_after_s: list[float] = field(default_factory=list)
     memory: list[WorkerMemory] = field(default_factory=list)
+    # Other work on the machine shares the CPU with gunicorn and wrk; say how much.
+    load_average: tuple[float, float] = (0.0, 0.0)
 
     @property
     def ok(self) -> bool:
@@ -176,27 +178,32 @@ class Editor(threading.Thread):
                 self.failures.append(f"publish {number}: not in the API after 10 s")
 
 
-def load_urls(page_id: int, page_url: str) -> list[str]:
-    """The mix: API (lists, details, changes, search), pages, feeds, search page."""
+def load_urls(page_id: int, page_url: str) -> tuple[list[str], list[str]]:
+    """(popular URLs, the mix): API lists, details, changes and search, home, listings,
+    project pages, feeds and the search page, in both languages.
+
+    Readers mostly ask for the same popular URLs (what caches are for) and now and then for
+    one of the long tail: the mix sends every popular URL once per round, then a few
+    distinct tail URLs, so about one request in five is one no cache holds yet, besides
+    what every publish retires.
+    """
     from bench.endpoints import build_endpoints
 
     endpoints = {endpoint.name: endpoint for endpoint in build_endpoints(workers=2)}
-    take = 100
-    groups = [
-        endpoints["api_list"].warm + endpoints["api_list"].cold[:take],
-        endpoints["api_detail"].warm + endpoints["api_detail"].cold[:take],
-        endpoints["changes"].warm + endpoints["changes"].cold[: take // 4],
-        [f"/api/v1/search/?q={q}" for q in ("integration", "sozialplanung", "jena", "16051")],
-        [f"/api/v1/projects/{page_id}/", "/api/v1/projects/?limit=20"],
-        endpoints["home"].warm + endpoints["home"].cold[: take // 4],
-        endpoints["listing"].warm + endpoints["listing"].cold[: take // 4],
-        endpoints["project"].warm + endpoints["project"].cold[:take],
-        [page_url],
-        endpoints["atom"].warm + endpoints["atom"].cold[: take // 4],
-        endpoints["search"].warm + endpoints["search"].cold[: take // 4],
-    ]
-    mixed = [url for row in itertools.zip_longest(*groups) for url in row if url]
-    return mixed
+    names = ["api_list", "api_detail", "changes", "home", "listing", "project", "atom", "search"]
+    own = [f"/api/v1/projects/{page_id}/", page_url, "/api/v1/projects/?limit=20"]
+    searches = [f"/api/v1/search/?q={q}" for q in ("integration", "sozialplanung", "jena")]
+    popular = _interleave([endpoints[name].warm for name in names]) + own + searches
+    tail = _interleave([endpoints[name].cold for name in names])
+    per_round = max(1, len(popular) // 4)
+    mix: list[str] = []
+    for start in range(0, min(len(tail), 40 * per_round), per_round):
+        mix += popular + tail[start : start + per_round]
+    return popular, mix
+
+
+def _interleave(pools: list[list[str]]) -> list[str]:
+    return [url for row in itertools.zip_longest(*pools) for url in row if url]
 
 
 def prepare_content(size: int, reuse: bool, collect_static: bool) -> int:
@@ -260,14 +267,16 @@ def run_load(args: argparse.Namespace) -> LoadReport:
     pages = prepare_content(args.size, args.reuse, collect_static=args.static_root is None)
     password = secrets.token_urlsafe(16)
     page_id, page_url = editor_and_page(password)
-    urls = load_urls(page_id, page_url)
+    popular, urls = load_urls(page_id, page_url)
     connections.close_all()
 
     report = LoadReport(args.duration, args.connections, args.workers, pages)
     with Gunicorn({}, workers=args.workers) as server:
         base = server.base_url
         print(f"warming up {base} …", file=sys.stderr, flush=True)
-        run_wrk([base + url for url in urls], duration=5, connections=args.workers)
+        run_wrk(
+            [base + url for url in popular], duration=30, connections=args.workers, each_once=True
+        )
         sampler = MemorySampler(server, interval=2)
         editor = Editor(base, page_id, password, args.publish_every)
         sampler.start()
@@ -277,6 +286,7 @@ def run_load(args: argparse.Namespace) -> LoadReport:
             file=sys.stderr,
             flush=True,
         )
+        load_before = os.getloadavg()[0]
         result = run_wrk(
             [base + url for url in urls],
             duration=args.duration,
@@ -296,6 +306,7 @@ def run_load(args: argparse.Namespace) -> LoadReport:
     report.publishes, report.publish_failures = editor.publishes, editor.failures
     report.visible, report.visible_after_s = len(editor.visible_after), editor.visible_after
     report.memory = sampler.summary(args.duration)
+    report.load_average = (load_before, os.getloadavg()[0])
     return report
 
 
@@ -305,6 +316,10 @@ def table(report: LoadReport) -> str:
         ("duration", f"{report.duration_s:.0f} s"),
         ("connections / gunicorn workers", f"{report.connections} / {report.workers}"),
         ("pages in the database", f"{report.pages:,}"),
+        (
+            f"machine load average ({os.cpu_count()} CPUs), start / end",
+            f"{report.load_average[0]:.1f} / {report.load_average[1]:.1f}",
+        ),
         ("requests", f"{report.requests:,}"),
         ("requests per second", f"{report.rps:,.1f}"),
         (

@@ -306,7 +306,8 @@ def _assert_outage_answer(response: requests.Response, path: str) -> None:
 def test_database_restart_answers_503_then_recovers_without_restarting_gunicorn(stack):
     server, cluster, _redis = stack
     workers = set(server.worker_pids())
-    for path in _fresh_paths(1):
+    cached = ["/de/", "/en/", "/api/v1/projects/", "/feeds/de/all.atom"]
+    for path in _fresh_paths(1) + cached:
         assert _get(server, path).status_code == 200, path
 
     cluster.stop()
@@ -316,6 +317,9 @@ def test_database_restart_answers_503_then_recovers_without_restarting_gunicorn(
         for round_ in range(2, 6):
             for path in _fresh_paths(round_):
                 _assert_outage_answer(_get(server, path), path)
+            # What the shared cache holds is still served, without the database.
+            for path in cached:
+                assert _get(server, path).status_code == 200, path
     finally:
         cluster.start()
 
