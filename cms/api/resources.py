@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -124,6 +124,10 @@ class Resource:
             *self.prefetch_related
         )
 
+    def fetch_one(self, queryset: QuerySet) -> QuerySet:
+        """For a detail: its related rows are prefetched only when its response is built."""
+        return queryset.select_related("locale", *self.select_related)
+
 
 def item_base(obj: TranslatableMixin, batch: Batch, resource: str) -> dict:
     """The fields every item shares; translations are filled in by the batch."""
@@ -221,6 +225,8 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
 
     def detail_response(request: HttpRequest, obj: Model) -> HttpResponse:
         def build() -> dict:
+            # Related rows only when the response is built: a cached one needs none.
+            prefetch_related_objects([obj], *resource.prefetch_related)
             batch = Batch(request, obj.locale, resources)
             return batch.resolve(serialize_detail(obj, batch))
 
@@ -235,7 +241,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
     )
     def detail(request: HttpRequest, item_id: int):
         reject_unknown_params(request, Schema)
-        obj = get_object_or_404(resource.fetch(resource.base_queryset()), pk=item_id)
+        obj = get_object_or_404(resource.fetch_one(resource.base_queryset()), pk=item_id)
         return detail_response(request, obj)
 
     @router.get(
@@ -250,7 +256,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         locale = locale_for(params.locale)
         fallback = locale_for(params.fallback) if params.fallback else None
         queryset = resource.in_locale(resource.base_queryset(), locale, fallback)
-        matches = list(resource.fetch(queryset.filter(**{resource.slug_field: slug})))
+        matches = list(resource.fetch_one(queryset.filter(**{resource.slug_field: slug})))
         matches.sort(key=lambda obj: obj.locale_id != locale.pk)
         if not matches:
             raise HttpError(404, f"No {resource.model._meta.verbose_name} with slug “{slug}”.")
