@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -140,6 +141,13 @@ def odt(mimetype: bytes = b"application/vnd.oasis.opendocument.text") -> bytes:
 # -- images ----------------------------------------------------------------------------------
 
 
+def file_errors(response) -> list[str]:
+    """The file field's errors as the editor reads them: in English, their admin language
+    (the form's messages are lazy; outside the request they would take the site's German)."""
+    with translation.override("en"):
+        return [str(error) for error in response.context["form"].errors.get("file", [])]
+
+
 def upload_image(client: Client, name: str, content: bytes):
     """The single add view; returns (status, form errors on the file field)."""
     response = client.post(
@@ -153,7 +161,7 @@ def upload_image(client: Client, name: str, content: bytes):
     )
     if response.status_code == 302:
         return 302, []
-    return response.status_code, list(response.context["form"].errors.get("file", []))
+    return response.status_code, file_errors(response)
 
 
 def upload_images(client: Client, name: str, content: bytes) -> dict:
@@ -274,7 +282,7 @@ def test_replacing_a_file_keeps_the_old_one_when_the_new_one_is_refused(editor_c
         },
     )
     assert response.status_code == 200
-    assert DAMAGED in response.context["form"].errors["file"]
+    assert DAMAGED in file_errors(response)
     image.refresh_from_db()
     assert image.file.name == original
     assert stored_files(media_root / "original_images") == [media_root / original]
@@ -295,7 +303,7 @@ def upload_document(client: Client, name: str, content: bytes):
     )
     if response.status_code == 302:
         return 302, []
-    return response.status_code, list(response.context["form"].errors.get("file", []))
+    return response.status_code, file_errors(response)
 
 
 def upload_documents(client: Client, name: str, content: bytes) -> dict:
