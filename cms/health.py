@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 HEALTH_PATH = "/healthz"
 OK = "ok"
 FAILED = "unavailable"
+DEGRADED = "degraded"
 
 
 def database_ok(alias: str) -> bool:
@@ -45,21 +46,27 @@ def cache_ok() -> bool:
 
 
 def health_report() -> tuple[bool, dict[str, str]]:
-    """``(healthy, parts)``: the primary as ``database``, a read replica under its alias."""
+    """``(serving, parts)``: the primary as ``database``, a read replica under its alias.
+
+    Only the databases decide whether this process can serve. Without the cache the site
+    still serves from the database (slower): reported as ``degraded`` with a 200, so that a
+    Redis outage shared by every replica does not make the load balancer pull them all.
+    """
     parts = {}
     for alias in connections:
         name = "database" if alias == "default" else alias
         parts[name] = OK if database_ok(alias) else FAILED
+    serving = all(state == OK for state in parts.values())
     parts["cache"] = OK if cache_ok() else FAILED
-    healthy = all(state == OK for state in parts.values())
-    return healthy, {"status": OK if healthy else FAILED, **parts}
+    status = (OK if parts["cache"] == OK else DEGRADED) if serving else FAILED
+    return serving, {"status": status, **parts}
 
 
 def health_response(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    healthy, body = health_report()
-    response = JsonResponse(body, status=200 if healthy else 503)
+    serving, body = health_report()
+    response = JsonResponse(body, status=200 if serving else 503)
     if request.method == "HEAD":
         response.content = b""
     add_never_cache_headers(response)

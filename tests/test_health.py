@@ -1,4 +1,4 @@
-"""/healthz: 200 when the database and the cache answer, 503 naming the part that does not.
+"""/healthz: 200 while the database answers (``degraded`` without the cache), 503 without it.
 
 The failure cases run real gunicorn servers with production settings pointed at a closed
 port, since that is how an outage looks to a running process.
@@ -101,22 +101,23 @@ def test_healthz_ok_under_production_settings_with_https_redirect_and_foreign_ho
         assert probe.returncode == 0, probe.stdout + probe.stderr
 
 
-def test_healthz_503_when_the_cache_is_down(tmp_path):
+def test_healthz_degraded_but_serving_when_the_cache_is_down(tmp_path):
+    """The site serves from the database without Redis, so the probe must not fail: a
+    shared Redis outage would otherwise take every replica out of the load balancer."""
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'health.sqlite3'}",
         "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
     }
     with Gunicorn(env, workers=1) as server:
         status, _headers, body = get(server.base_url + "/healthz")
-        assert status == 503
+        assert status == 200
         assert json.loads(body) == {
-            "status": "unavailable",
+            "status": "degraded",
             "database": "ok",
             "cache": "unavailable",
         }
         probe = run_healthcheck(server.port)
-        assert probe.returncode == 1
-        assert "cache" in probe.stdout
+        assert probe.returncode == 0, probe.stdout + probe.stderr
 
 
 def test_healthz_503_when_the_database_is_down():
