@@ -23,6 +23,14 @@ class FilterField:
     selected: str
 
 
+def number_param(value: str, maximum: int) -> int | None:
+    """A filter value as a number, or None: ``str.isdigit`` also accepts digits such as
+    '²' that ``int`` refuses, and a year or id beyond the database's range raises there."""
+    if value.isascii() and value.isdigit() and int(value) <= maximum:
+        return int(value)
+    return None
+
+
 def paginate(request: HttpRequest, queryset, per_page: int = DEFAULT_PAGE_SIZE) -> dict:
     """Invalid or out-of-range page numbers show the nearest valid page instead of a 404."""
     paginator = Paginator(queryset, per_page)

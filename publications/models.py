@@ -21,7 +21,7 @@ from cms.api.visibility import visible_pages
 from cms.blocks import RICH_TEXT_FEATURES, body_blocks, interview_blocks
 from cms.i18n import localize_links, localized_many
 from cms.indexing import districts_text, people_text, related_text, topics_text
-from cms.listing import FilterField, listing_filter_options, paginate
+from cms.listing import FilterField, listing_filter_options, number_param, paginate
 from cms.models import BasePage, SyndicatedSnippet, page_tabs
 from directory.models import TopicLink
 from districts.models import DistrictLink
@@ -74,12 +74,13 @@ class PublicationIndexPage(BasePage):
             "-publication_date"
         )
         filters = {key: request.GET.get(key, "") for key in ("year", "kind", "series", "topic")}
-        if filters["year"].isdigit():
-            publications = publications.filter(publication_date__year=int(filters["year"]))
+        year = number_param(filters["year"], maximum=9999)
+        if year is not None:
+            publications = publications.filter(publication_date__year=year)
         if filters["kind"] in PublicationPage.Kind.values:
             publications = publications.filter(kind=filters["kind"])
         series = PublicationSeries.objects.filter(
-            pk=int(filters["series"]) if filters["series"].isdigit() else None
+            pk=number_param(filters["series"], maximum=2**63 - 1)
         ).first()
         if series:
             publications = publications.filter(series__translation_key=series.translation_key)
