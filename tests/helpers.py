@@ -5,6 +5,9 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
 from wagtail.models import Locale, Page
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -69,3 +72,14 @@ def one_page_per_type() -> dict[str, Page]:
     return {
         model.__name__: model.objects.filter(locale=de).order_by("path").first() for model in models
     }
+
+
+def member_of(group: str, username: str) -> Client:
+    """A signed-in admin client for a new user in ``group``, reading the admin in English;
+    the user is on ``client.user``."""
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
+    user.groups.add(Group.objects.get(name=group))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.user = user
+    return client

@@ -18,14 +18,13 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from cms.demo.roles import EDITORS, MODERATORS
 from home.models import HomePage, StandardPage
 from tests.admin_http import form_fields
+from tests.helpers import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +38,6 @@ def page(home: HomePage) -> StandardPage:
     page.save_revision().publish()
     page.refresh_from_db()
     return page
-
-
-def member_of(group: str, username: str) -> Client:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
-    user.groups.add(Group.objects.get(name=group))
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 @dataclass

@@ -22,19 +22,11 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from cms.demo.roles import APPROVAL_TASK, EDITORS, MODERATORS, WORKFLOW, ensure_roles
 from home.models import HomePage, StandardPage
-from tests.helpers import text
+from tests.helpers import member_of, text
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "neue-seite-der-redaktion"
-
-
-def member_of(group: str, username: str) -> Client:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
-    user.groups.add(Group.objects.get(name=group))
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from wagtail_localize.models import StringSegment, Translation
 from cms.demo.roles import EDITORS, MODERATORS, WORKFLOW
 from cms.translation_workflow import URL_NAME, submit_button
 from projects.models import ProjectIndexPage, ProjectPage
-from tests.helpers import text
+from tests.helpers import member_of, text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +28,6 @@ ENGLISH = {
     ENGLISH_TEASER: "A project just for the tests.",
     "testprojekt": "test-project",
 }
-
-
-def member_of(group: str, username: str) -> Client:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "x")
-    user.groups.add(Group.objects.get(name=group))
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 @pytest.fixture
