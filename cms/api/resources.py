@@ -223,9 +223,12 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
 
         return render(request, build, Listing[resource.schema])
 
-    def detail_response(request: HttpRequest, obj: Model) -> HttpResponse:
+    def detail_response(request: HttpRequest, get_obj: Callable[[], Model]) -> HttpResponse:
         def build() -> dict:
-            # Related rows only when the response is built: a cached one needs none.
+            # The item and its related rows only when the response is built: a cached
+            # response exists only for an item that was visible when it was built, and
+            # every change that could hide it retires the cache entry.
+            obj = get_obj()
             prefetch_related_objects([obj], *resource.prefetch_related)
             batch = Batch(request, obj.locale, resources)
             return batch.resolve(serialize_detail(obj, batch))
@@ -241,8 +244,10 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
     )
     def detail(request: HttpRequest, item_id: int):
         reject_unknown_params(request, Schema)
-        obj = get_object_or_404(resource.fetch_one(resource.base_queryset()), pk=item_id)
-        return detail_response(request, obj)
+        return detail_response(
+            request,
+            lambda: get_object_or_404(resource.fetch_one(resource.base_queryset()), pk=item_id),
+        )
 
     @router.get(
         "/by-slug/{slug}/",
@@ -260,7 +265,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         matches.sort(key=lambda obj: obj.locale_id != locale.pk)
         if not matches:
             raise HttpError(404, f"No {resource.model._meta.verbose_name} with slug “{slug}”.")
-        return detail_response(request, matches[0])
+        return detail_response(request, lambda: matches[0])
 
 
 def inline_rows(name: str, model: type[Model], *related: str) -> Prefetch:
