@@ -71,6 +71,8 @@ def run(options: Options):
         return _run(options, database, env, static_root)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
+        if options.redis:
+            flush_redis(options.redis)  # its DB number is the benchmark's (checked empty)
         if not options.keep:
             database.cleanup()
 
