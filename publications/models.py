@@ -86,7 +86,10 @@ class PublicationIndexPage(BasePage):
             publications = publications.filter(series__translation_key=series.translation_key)
         if filters["topic"]:
             publications = publications.filter(topic_links__topic__slug=filters["topic"])
-        context.update(paginate(request, publications.distinct()))
+        # DISTINCT only where the topic filter (across links) can repeat a publication.
+        context.update(
+            paginate(request, publications.distinct() if filters["topic"] else publications)
+        )
         options = listing_filter_options(PublicationTopic, PublicationDistrict)
         years = visible_pages(PublicationPage.objects.child_of(self)).dates(
             "publication_date", "year", order="DESC"
