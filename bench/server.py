@@ -202,12 +202,16 @@ class Gunicorn:
             list(pool.map(self._fetch, [path] * (self.workers * self.threads * rounds)))
 
     def _fetch(self, path: str) -> int:
+        """The status of ``path``; 0 when it did not answer in time (the run goes on, and
+        the load run that follows shows the slowness)."""
         try:
-            with urllib.request.urlopen(self.base_url + path, timeout=60) as response:
+            with urllib.request.urlopen(self.base_url + path, timeout=self.timeout) as response:
                 response.read()
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            return 0
 
     def stop(self) -> None:
         if self.process is None:
