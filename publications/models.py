@@ -227,6 +227,8 @@ class PublicationPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        # Newest first everywhere (see ProjectPage.Meta).
+        indexes = [models.Index(fields=["-publication_date"], name="publication_date_idx")]
 
     def clean(self):
         super().clean()
@@ -361,6 +363,7 @@ class InterviewPage(BasePage):
     class Meta:
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
+        indexes = [models.Index(fields=["-interview_date"], name="interview_date_idx")]
 
     def get_teaser(self) -> str:
         return self.listing_teaser or self.lead
