@@ -99,6 +99,7 @@ def _run(options: Options, database: Database, env: dict[str, str], static_root:
             raise SystemExit(f"--reuse: {database.name} holds no benchmark corpus.")
         size = Page.objects.count()
         log(f"reusing the corpus in {database.name}: {size} pages")
+        call_command("migrate", interactive=False, verbosity=0)  # the code may be newer
     else:
         log(f"migrating {database.vendor} database {database.name} …")
         call_command("migrate", interactive=False, verbosity=0)
