@@ -1,4 +1,5 @@
-"""Anonymous HTML pages from the shared cache, retired exactly when what they show changes.
+"""Anonymous HTML pages from the shared cache, retired exactly when what they show changes;
+and the early exit for the stored API answers and feeds (cms.api.responses).
 
 What is cached
     GET/HEAD responses of Wagtail pages (listing pages with their filter query strings and
@@ -30,31 +31,33 @@ Scopes
     project listing, the home page, district pages and the publications it is linked with.
     ``PAGE_SCOPES`` says what each page type shows; an unknown type depends on everything.
 
+API answers and feeds
+    Their views store them (cms.api.responses, same entries and keys); this middleware
+    serves the fresh ones to callers without an API key before ninja, sessions or URL
+    resolving run. The API's rate limit still counts every such hit.
+
 Cost of a hit
-    One cache round trip (the entry and every stamp in one ``get_many``), no database
-    query, no session, no template. The middleware sits before SessionMiddleware; what
-    is above it (security headers, CSP) still runs for every response.
+    One cache round trip (the entry and every stamp in one ``get_many``; one more for the
+    API's rate limit), no database query, no session, no template. The middleware sits
+    before SessionMiddleware; what is above it (security headers, CSP, CORS) still runs for
+    every response.
 """
 
-import datetime
-import hashlib
 import time
-from typing import NamedTuple
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.models import Page
 
+from cms import response_cache
 from cms.api import cache as api_cache
-from cms.api.responses import strong_etag, validated
 from cms.api.visibility import is_visible
 from cms.models import FooterLinks
+from syndication.access import ClientThrottle
 from syndication.registry import resource_for
 
 SITE = "site"
@@ -82,41 +85,17 @@ PAGE_SCOPES: dict[str, frozenset[str]] = {
     ),
 }
 ALL_SCOPES = frozenset({SITE}.union(*PAGE_SCOPES.values()))
-# Read on every lookup: every scope an entry may depend on, and "changes" for the schedule.
-_STAMP_SCOPES = sorted(ALL_SCOPES | {"changes"})
-_STAMP_KEYS = [api_cache.PREFIX + scope for scope in _STAMP_SCOPES]
+# Read on every lookup: every scope a page, API or feed entry may depend on.
+_STAMP_SCOPES = sorted(ALL_SCOPES | api_cache.GLOBAL_SCOPES | set(api_cache.EMBEDDED_IN))
 
-KEY_PREFIX = "html:"
 PAGE_ATTR = "_page_cache_page"  # the served page, set by the before_serve_page hook
 # Headers the cache sets itself or that belong to one response only.
 _OWN_HEADERS = {"etag", "last-modified", "cache-control", "expires", "date", "set-cookie"}
 # Cookies that change what Django renders: a session (editors, user bar) or flash messages.
 _MESSAGES_COOKIE = CookieStorage.cookie_name
 _CSP_RESPONSE_ATTRS = ("_csp_exempt", "_csp_update", "_csp_replace", "_csp_config")
-
-
-class Entry(NamedTuple):
-    """One stored response; a tuple pickles small and fast, which a hit pays for."""
-
-    stamps: tuple[tuple[str, float], ...]
-    valid_until: float
-    built: float
-    etag: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-
-    def is_fresh(self, current: dict[str, float]) -> bool:
-        """Nothing it shows has changed since it was built, and no boundary has passed."""
-        return time.time() < self.valid_until and all(
-            current.get(scope) == stamp for scope, stamp in self.stamps
-        )
-
-    def respond(self, request: HttpRequest) -> HttpResponse:
-        """The stored response, or 304/412 when the request's validators say so."""
-        response = HttpResponse(self.body)
-        for name, value in self.headers:
-            response[name] = value
-        return validated(request, response, self.etag, self.built, settings.HTML_HTTP_MAX_AGE)
+API_PREFIX = "/api/v1/"
+FEEDS_PREFIX = "/feeds/"
 
 
 def scopes_for(page: Page) -> frozenset[str]:
@@ -140,14 +119,8 @@ def remember_page(page: Page, request: HttpRequest, serve_args, serve_kwargs) ->
     setattr(request, PAGE_ATTR, page)
 
 
-def entry_key(request: HttpRequest) -> str:
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    raw = f"{request.scheme}|{request.get_host()}|{request.path}|{query}"
-    return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def is_anonymous_read(request: HttpRequest) -> bool:
-    """A read that Django answers the same for everyone, under a language prefix."""
+    """A page read that Django answers the same for everyone, under a language prefix."""
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return False
     cookies = request.COOKIES
@@ -155,6 +128,19 @@ def is_anonymous_read(request: HttpRequest) -> bool:
         return False
     prefix = request.path_info.split("/", 2)[1]
     return prefix in dict(settings.LANGUAGES)
+
+
+def machine_read(request: HttpRequest) -> str | None:
+    """``"api"`` or ``"feed"`` for a read whose stored answer (cms.api.responses) is the
+    same for every caller; partners with a key go through the API for their own limit."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    path = request.path_info
+    if path.startswith(API_PREFIX):
+        return None if "HTTP_X_API_KEY" in request.META else "api"
+    if path.startswith(FEEDS_PREFIX):
+        return "feed"
+    return None
 
 
 def is_storable(request: HttpRequest, response: HttpResponse, page: Page) -> bool:
@@ -176,14 +162,10 @@ def is_storable(request: HttpRequest, response: HttpResponse, page: Page) -> boo
     return not getattr(request, "is_preview", False) and is_visible(page)
 
 
-def _next_midnight() -> float:
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time())).timestamp()
-
-
 class PageCacheMiddleware:
-    """Serve cached anonymous page responses before sessions, language or URL resolving run;
-    store the ones that qualify on the way out."""
+    """Serve cached anonymous pages, API answers and feeds before sessions, language or URL
+    resolving run; store the pages that qualify on the way out (the API and feed views
+    store their own answers)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -191,6 +173,9 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.HTML_CACHE_SECONDS <= 0:
             return self.get_response(request)
+        machine = machine_read(request)
+        if machine:
+            return self.serve_stored(request, machine)
         if not is_anonymous_read(request):
             response = self.get_response(request)
             if getattr(request, PAGE_ATTR, None) is not None:
@@ -198,37 +183,34 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = entry_key(request)
-        found = cache.get_many([key, *_STAMP_KEYS])
-        entry = found.pop(key, None)
-        current = {k.removeprefix(api_cache.PREFIX): v for k, v in found.items()}
-        if entry is not None and entry.is_fresh(current):
-            return entry.respond(request)
-
-        # A miss. Stamps are read before rendering: a change committed meanwhile leaves
-        # this entry stale, never the other way round.
-        if len(current) < len(_STAMP_SCOPES):
-            current = api_cache.stamps(_STAMP_SCOPES)
-        if api_cache.retire_at_schedule_boundary(current["changes"]):
-            current = api_cache.stamps(_STAMP_SCOPES)
-        valid_until = min(api_cache.next_schedule_boundary(current["changes"]), _next_midnight())
+        found = response_cache.lookup(request, _STAMP_SCOPES)
+        if found.entry is not None:
+            return found.entry.respond(request)
+        current = response_cache.stamps_before_building(found.current, _STAMP_SCOPES)
         built = time.time()
-
         response = self.get_response(request)
         page = getattr(request, PAGE_ATTR, None)
         if page is None or not is_storable(request, response, page):
             return response
-        entry = Entry(
-            stamps=tuple((scope, current[scope]) for scope in sorted(scopes_for(page))),
-            valid_until=valid_until,
-            built=built,
-            etag=strong_etag(response.content),
-            headers=tuple(
+        return response_cache.store(
+            found.key,
+            current=current,
+            scopes=scopes_for(page),
+            body=response.content,
+            headers=[
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in _OWN_HEADERS
-            ),
-            body=response.content,
-        )
-        cache.set(key, entry, settings.HTML_CACHE_SECONDS)
-        return entry.respond(request)
+            ],
+            last_modified=built,
+            max_age=settings.HTML_HTTP_MAX_AGE,
+            timeout=settings.HTML_CACHE_SECONDS,
+        ).respond(request)
+
+    def serve_stored(self, request: HttpRequest, kind: str) -> HttpResponse:
+        """An API answer or feed its view stored, while fresh; the API's rate limit still
+        counts the request (one more round trip), and a caller over it gets the view's 429."""
+        found = response_cache.lookup(request, _STAMP_SCOPES)
+        if found.entry is None or (kind == "api" and not ClientThrottle().allow_request(request)):
+            return self.get_response(request)
+        return found.entry.respond(request)

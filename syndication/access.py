@@ -1,11 +1,13 @@
 """API keys and rate limits: anonymous callers share a low limit, partners get a higher one."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from syndication.models import Partner
 
@@ -36,25 +38,44 @@ class PartnerKey(APIKeyHeader):
         return partner_id
 
 
-class ClientThrottle(SimpleRateThrottle):
-    """Counts per API key for partners and per address for everyone else.
+class ClientThrottle(BaseThrottle):
+    """Counts per API key for partners and per address for everyone else, in fixed windows.
 
-    The rate is read from settings on every request, so a changed limit needs no restart
-    of the throttle objects (and tests can override it).
+    One atomic increment per request, shared by every process. Ninja's SimpleRateThrottle
+    reads and rewrites a list of every request time in the window instead: its cost grows
+    with the limit, and two processes writing at once lose each other's requests. A fixed
+    window may let up to twice the rate through around a window's end, which a limit meant
+    to keep one client from crowding out the others can live with. The rate is read from
+    settings on every request, so a changed limit needs no restart (and tests can set it).
     """
 
-    scope = "api"
-
     def __init__(self):
-        self.history = []
+        self.retry_after: float | None = None
 
     def allow_request(self, request: HttpRequest) -> bool:
         partner = getattr(request, "auth", ANONYMOUS)
         tier = ANONYMOUS if partner == ANONYMOUS else "partner"
-        self.rate = settings.API_RATE_LIMITS[tier]
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        self.cache_ident = f"{tier}:{partner if tier == 'partner' else self.get_ident(request)}"
-        return super().allow_request(request)
+        rate = SimpleRateThrottle(settings.API_RATE_LIMITS[tier])  # parses "120/min"
+        limit, period = rate.num_requests, rate.duration
+        who = partner if tier == "partner" else self.get_ident(request)
+        now = time.time()
+        window = int(now // period)
+        count = _increment(f"throttle:{tier}:{who}:{period}:{window}", timeout=period + 1)
+        self.retry_after = (window + 1) * period - now
+        return count is None or count <= limit  # None: the cache is down, let it through
 
-    def get_cache_key(self, request: HttpRequest) -> str:
-        return f"throttle:{self.cache_ident}"
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
+def _increment(key: str, timeout: int) -> int | None:
+    """Atomically count one more request under ``key``; one round trip once it exists."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request (or the key expired)
+        if cache.add(key, 1, timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:
+            return None

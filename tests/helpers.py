@@ -83,3 +83,24 @@ def member_of(group: str, username: str) -> Client:
     client.force_login(user)
     client.user = user
     return client
+
+
+def count_cache_calls(monkeypatch) -> list[str]:
+    """Record the names of the default cache's calls from now on: its round trips."""
+    from django.core.cache import cache
+
+    calls, depth = [], [0]
+    for name in ("get", "get_many", "set", "set_many", "has_key", "add", "delete", "incr"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if not depth[0]:  # LocMemCache.get_many calls get itself: count the outer call
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(cache, name, counted)
+    return calls

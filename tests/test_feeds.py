@@ -20,7 +20,7 @@ from directory.models import Person
 from districts.models import DistrictPage
 from projects.models import ProjectPage
 from publications.models import PublicationPerson
-from tests.helpers import german, tags
+from tests.helpers import count_cache_calls, german, tags
 
 pytestmark = pytest.mark.django_db
 
@@ -474,6 +474,15 @@ def test_cached_feed_needs_no_content_queries(client):
     with CaptureQueriesContext(connection) as queries:
         fetch(client, "/feeds/de/all.atom")
     assert len(queries) == 0
+
+
+def test_cached_feed_is_one_cache_round_trip(client, monkeypatch):
+    first = fetch(client, "/feeds/de/all.atom")
+    calls = count_cache_calls(monkeypatch)
+    again = fetch(client, "/feeds/de/all.atom")
+    assert calls == ["get_many"]
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
 
 
 # -- discovery -------------------------------------------------------------------------------

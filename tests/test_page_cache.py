@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.http import http_date
 from wagtail.models import PageViewRestriction, Site
 
-from cms import page_cache
+from cms import response_cache
 from cms.models import FooterLinks
 from home.models import StandardPage
 from tests import test_purge as purge_tests
-from tests.helpers import text
+from tests.helpers import count_cache_calls, text
 
 pytestmark = pytest.mark.django_db
 
@@ -72,20 +72,7 @@ def test_second_anonymous_request_is_a_hit_without_queries(anon, django_assert_m
 
 def test_a_hit_is_one_cache_round_trip(anon, monkeypatch):
     anon.get(THILIK)
-    calls, depth = [], [0]
-    for name in ("get", "get_many", "set", "set_many", "has_key", "add", "delete"):
-        original = getattr(cache, name)
-
-        def counted(*args, _name=name, _original=original, **kwargs):
-            if not depth[0]:  # LocMemCache.get_many calls get itself: count the outer call
-                calls.append(_name)
-            depth[0] += 1
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        monkeypatch.setattr(cache, name, counted)
+    calls = count_cache_calls(monkeypatch)
     assert anon.get(THILIK).status_code == 200
     assert calls == ["get_many"]
 
@@ -297,7 +284,7 @@ def test_expiry_retires_cached_page_and_listing_on_time(
 
 def test_entries_retire_at_local_midnight(anon):
     anon.get(THILIK)
-    entry = cache.get(page_cache.entry_key(anon.get(THILIK).wsgi_request))
+    entry = cache.get(response_cache.entry_key(anon.get(THILIK).wsgi_request))
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
     assert time.time() < entry.valid_until <= midnight.timestamp()

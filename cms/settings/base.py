@@ -86,9 +86,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # NUL characters in the URL: 400 before any of it reaches a query (cms/errors.py).
     "cms.errors.reject_nul_characters",
-    # Cached anonymous pages leave here, before sessions and everything below (cms.page_cache).
+    # Cached anonymous pages, API answers and feeds leave here, before sessions and everything
+    # below (cms.page_cache).
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
@@ -96,7 +98,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as axes asks: turns a locked-out sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
