@@ -57,7 +57,7 @@ from cms import response_cache
 from cms.api import cache as api_cache
 from cms.api.visibility import is_visible
 from cms.models import FooterLinks
-from syndication.access import ClientThrottle
+from syndication.access import COUNTED_ATTR, ClientThrottle
 from syndication.registry import resource_for
 
 SITE = "site"
@@ -208,9 +208,18 @@ class PageCacheMiddleware:
         ).respond(request)
 
     def serve_stored(self, request: HttpRequest, kind: str) -> HttpResponse:
-        """An API answer or feed its view stored, while fresh; the API's rate limit still
-        counts the request (one more round trip), and a caller over it gets the view's 429."""
-        found = response_cache.lookup(request, _STAMP_SCOPES)
-        if found.entry is None or (kind == "api" and not ClientThrottle().allow_request(request)):
+        """An API answer or feed its view stored, while fresh. The API's rate limit counts
+        the request in the same round trip; a caller over it gets the view's 429."""
+        if kind == "api":
+            counter = ClientThrottle().counter(request)
+            found = response_cache.lookup(
+                request, _STAMP_SCOPES, counter=(counter.key, counter.timeout)
+            )
+            setattr(request, COUNTED_ATTR, (counter.key, found.count))
+            if not counter.allows(found.count):
+                return self.get_response(request)
+        else:
+            found = response_cache.lookup(request, _STAMP_SCOPES)
+        if found.entry is None:
             return self.get_response(request)
         return found.entry.respond(request)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from cms import shared_cache
 from cms.api import cache as api_cache
 
 KEY_PREFIX = "resp:"
@@ -55,6 +56,7 @@ class Lookup(NamedTuple):
     key: str
     entry: Entry | None  # only a fresh one
     current: dict[str, float]  # the stamps read with it (scope → stamp)
+    count: int | None = None  # the counter's new value, when one was given
 
 
 def entry_key(request: HttpRequest) -> str:
@@ -63,15 +65,25 @@ def entry_key(request: HttpRequest) -> str:
     return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def lookup(request: HttpRequest, scopes: Iterable[str]) -> Lookup:
-    """The fresh entry for this URL, if any, and the current stamps: one cache round trip."""
+def lookup(
+    request: HttpRequest, scopes: Iterable[str], counter: tuple[str, int] | None = None
+) -> Lookup:
+    """The fresh entry for this URL, if any, and the current stamps: one cache round trip.
+
+    ``counter`` (key, timeout) is incremented in the same round trip where the cache can
+    (the API's rate limit)."""
     key = entry_key(request)
-    found = cache.get_many([key, *(api_cache.PREFIX + scope for scope in scopes)])
+    keys = [key, *(api_cache.PREFIX + scope for scope in scopes)]
+    count = None
+    if counter is None:
+        found = cache.get_many(keys)
+    else:
+        found, count = shared_cache.get_many_and_increment(keys, *counter)
     entry = found.pop(key, None)
     current = {name.removeprefix(api_cache.PREFIX): stamp for name, stamp in found.items()}
     if entry is not None and not entry.is_fresh(current):
         entry = None
-    return Lookup(key, entry, current)
+    return Lookup(key, entry, current, count)
 
 
 def stamps_before_building(current: dict[str, float], scopes: Iterable[str]) -> dict[str, float]:

@@ -1,6 +1,7 @@
 """API keys and rate limits: anonymous callers share a low limit, partners get a higher one."""
 
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,9 +10,12 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
+from cms.shared_cache import increment
 from syndication.models import Partner
 
 ANONYMOUS = "anonymous"
+# (counter key, count) of a request the cache middleware has counted already.
+COUNTED_ATTR = "_rate_limit_counted"
 
 
 class PartnerKey(APIKeyHeader):
@@ -38,6 +42,17 @@ class PartnerKey(APIKeyHeader):
         return partner_id
 
 
+class Counter(NamedTuple):
+    """One client's requests in one window of the rate limit."""
+
+    key: str
+    limit: int
+    timeout: int
+
+    def allows(self, count: int | None) -> bool:
+        return count is None or count <= self.limit  # None: the cache is down, let it through
+
+
 class ClientThrottle(BaseThrottle):
     """Counts per API key for partners and per address for everyone else, in fixed windows.
 
@@ -52,7 +67,8 @@ class ClientThrottle(BaseThrottle):
     def __init__(self):
         self.retry_after: float | None = None
 
-    def allow_request(self, request: HttpRequest) -> bool:
+    def counter(self, request: HttpRequest) -> Counter:
+        """This request's window: its key, limit and length, and when the next begins."""
         partner = getattr(request, "auth", ANONYMOUS)
         tier = ANONYMOUS if partner == ANONYMOUS else "partner"
         rate = SimpleRateThrottle(settings.API_RATE_LIMITS[tier])  # parses "120/min"
@@ -60,22 +76,15 @@ class ClientThrottle(BaseThrottle):
         who = partner if tier == "partner" else self.get_ident(request)
         now = time.time()
         window = int(now // period)
-        count = _increment(f"throttle:{tier}:{who}:{period}:{window}", timeout=period + 1)
         self.retry_after = (window + 1) * period - now
-        return count is None or count <= limit  # None: the cache is down, let it through
+        return Counter(f"throttle:{tier}:{who}:{period}:{window}", limit, period + 1)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        counter = self.counter(request)
+        counted = getattr(request, COUNTED_ATTR, None)
+        if counted and counted[0] == counter.key:  # counted by the cache middleware
+            return counter.allows(counted[1])
+        return counter.allows(increment(counter.key, counter.timeout))
 
     def wait(self) -> float | None:
         return self.retry_after
-
-
-def _increment(key: str, timeout: int) -> int | None:
-    """Atomically count one more request under ``key``; one round trip once it exists."""
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window's first request (or the key expired)
-        if cache.add(key, 1, timeout):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:
-            return None

@@ -104,3 +104,18 @@ def count_cache_calls(monkeypatch) -> list[str]:
 
         monkeypatch.setattr(cache, name, counted)
     return calls
+
+
+def require_redis(url: str) -> None:
+    """Skip without a Redis server at ``url``; in CI, which starts one, fail instead."""
+    import os
+
+    import pytest
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}")
+        pytest.skip(f"Redis is not reachable at {url}")

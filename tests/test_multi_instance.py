@@ -28,6 +28,7 @@ from PIL import Image
 from bench.server import Gunicorn
 from projects.models import ProjectIndexPage
 from tests.admin_http import AdminSession
+from tests.helpers import require_redis
 from tests.live_servers import collected_static_root, database_copy, manage_py
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -46,20 +47,10 @@ pytestmark = [
 ]
 
 
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def instances(django_db_setup, django_db_blocker, tmp_path_factory):
     """(A, B, project index URL and id) on a shared database copy, Redis prefix and media."""
-    if not redis_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    require_redis(REDIS_URL)
     directory = tmp_path_factory.mktemp("instances")
     prefix = f"ikpe-test-{uuid.uuid4().hex[:8]}"
     stack = contextlib.ExitStack()
