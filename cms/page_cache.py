@@ -87,6 +87,8 @@ PAGE_SCOPES: dict[str, frozenset[str]] = {
 ALL_SCOPES = frozenset({SITE}.union(*PAGE_SCOPES.values()))
 # Read on every lookup: every scope a page, API or feed entry may depend on.
 _STAMP_SCOPES = sorted(ALL_SCOPES | api_cache.GLOBAL_SCOPES | set(api_cache.EMBEDDED_IN))
+# API paths named after the one scope their answers depend on.
+_URL_SCOPES = frozenset(api_cache.EMBEDDED_IN) | {"changes", "search"}
 
 PAGE_ATTR = "_page_cache_page"  # the served page, set by the before_serve_page hook
 # Headers the cache sets itself or that belong to one response only.
@@ -130,16 +132,24 @@ def is_anonymous_read(request: HttpRequest) -> bool:
     return prefix in dict(settings.LANGUAGES)
 
 
-def machine_read(request: HttpRequest) -> str | None:
-    """``"api"`` or ``"feed"`` for a read whose stored answer (cms.api.responses) is the
-    same for every caller; partners with a key go through the API for their own limit."""
+def machine_read(request: HttpRequest) -> tuple[str, list[str]] | None:
+    """For a read whose stored answer (cms.api.responses) is the same for every caller:
+    ``"api"`` or ``"feed"`` and the stamps to read with it. Partners with a key go through
+    the API for their own limit.
+
+    The stamps are those of the scope the URL names (``/api/v1/projects/…``: projects;
+    feeds: feeds), which is what those views record; an entry that records more is never
+    fresh here and is answered by its view instead, so a guess can only cost speed."""
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return None
     path = request.path_info
     if path.startswith(API_PREFIX):
-        return None if "HTTP_X_API_KEY" in request.META else "api"
+        if "HTTP_X_API_KEY" in request.META:
+            return None
+        scope = path[len(API_PREFIX) :].split("/", 1)[0]
+        return "api", [scope] if scope in _URL_SCOPES else _STAMP_SCOPES
     if path.startswith(FEEDS_PREFIX):
-        return "feed"
+        return "feed", ["feeds"]
     return None
 
 
@@ -175,7 +185,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         machine = machine_read(request)
         if machine:
-            return self.serve_stored(request, machine)
+            return self.serve_stored(request, *machine)
         if not is_anonymous_read(request):
             response = self.get_response(request)
             if getattr(request, PAGE_ATTR, None) is not None:
@@ -207,19 +217,17 @@ class PageCacheMiddleware:
             timeout=settings.HTML_CACHE_SECONDS,
         ).respond(request)
 
-    def serve_stored(self, request: HttpRequest, kind: str) -> HttpResponse:
+    def serve_stored(self, request: HttpRequest, kind: str, scopes: list[str]) -> HttpResponse:
         """An API answer or feed its view stored, while fresh. The API's rate limit counts
         the request in the same round trip; a caller over it gets the view's 429."""
         if kind == "api":
             counter = ClientThrottle().counter(request)
-            found = response_cache.lookup(
-                request, _STAMP_SCOPES, counter=(counter.key, counter.timeout)
-            )
+            found = response_cache.lookup(request, scopes, counter=(counter.key, counter.timeout))
             setattr(request, COUNTED_ATTR, (counter.key, found.count))
             if not counter.allows(found.count):
                 return self.get_response(request)
         else:
-            found = response_cache.lookup(request, _STAMP_SCOPES)
+            found = response_cache.lookup(request, scopes)
         if found.entry is None:
             return self.get_response(request)
         return found.entry.respond(request)

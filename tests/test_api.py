@@ -462,6 +462,18 @@ def test_cached_answer_costs_two_cache_round_trips(client, monkeypatch):
     assert again["Last-Modified"] == first["Last-Modified"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/projects/", "/people/", "/districts/?limit=3", "/changes/", "/search/?q=Integration"],
+)
+def test_every_kind_of_cached_answer_leaves_before_the_api(client, monkeypatch, path):
+    first = client.get(f"{API}{path}")
+    assert first.status_code == 200
+    calls = count_cache_calls(monkeypatch)
+    assert client.get(f"{API}{path}").content == first.content
+    assert calls == ["get_many", "incr"]
+
+
 def test_cached_answers_count_against_the_rate_limit(client, settings):
     settings.API_RATE_LIMITS = {"anonymous": "4/min", "partner": "100/min"}
     statuses = [get(client, "/projects/", limit=5).status_code for _ in range(5)]
