@@ -1,12 +1,15 @@
 """Pagination and filter choices shared by the listing pages."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest
 
+from cms.api.cache import cached_count
 from cms.i18n import active_locale
 
 DEFAULT_PAGE_SIZE = 12
@@ -31,9 +34,30 @@ def number_param(value: str, maximum: int) -> int | None:
     return None
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = DEFAULT_PAGE_SIZE) -> dict:
-    """Invalid or out-of-range page numbers show the nearest valid page instead of a 404."""
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """Counts through ``cached_count``: the number of pages is read on every page of a
+    listing, and counting grows with the corpus."""
+
+    def __init__(self, queryset, per_page: int, scopes: Iterable[str]):
+        super().__init__(queryset, per_page)
+        self.scopes = list(scopes)
+
+    @cached_property
+    def count(self) -> int:
+        return cached_count(self.object_list, self.scopes)
+
+
+def paginate(
+    request: HttpRequest, queryset, per_page: int = DEFAULT_PAGE_SIZE, scopes: Iterable[str] = ()
+) -> dict:
+    """Invalid or out-of-range page numbers show the nearest valid page instead of a 404.
+
+    With ``scopes`` (what the listed pages and filters depend on), the count is kept until
+    one of them changes."""
+    if scopes:
+        paginator = CountedPaginator(queryset, per_page, scopes)
+    else:
+        paginator = Paginator(queryset, per_page)
     page: PaginatorPage = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

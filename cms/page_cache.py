@@ -44,6 +44,7 @@ Cost of a hit
 """
 
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -91,6 +92,7 @@ _STAMP_SCOPES = sorted(ALL_SCOPES | api_cache.GLOBAL_SCOPES | set(api_cache.EMBE
 _URL_SCOPES = frozenset(api_cache.EMBEDDED_IN) | {"changes", "search"}
 
 PAGE_ATTR = "_page_cache_page"  # the served page, set by the before_serve_page hook
+SCOPES_ATTR = "_page_cache_scopes"  # what a view that is no page shows (share_response)
 # Headers the cache sets itself or that belong to one response only.
 _OWN_HEADERS = {"etag", "last-modified", "cache-control", "expires", "date", "set-cookie"}
 # Cookies that change what Django renders: a session (editors, user bar) or flash messages.
@@ -153,7 +155,13 @@ def machine_read(request: HttpRequest) -> tuple[str, list[str]] | None:
     return None
 
 
-def is_storable(request: HttpRequest, response: HttpResponse, page: Page) -> bool:
+def share_response(request: HttpRequest, scopes: Iterable[str]) -> None:
+    """Let the middleware keep this view's anonymous answer until one of ``scopes`` (or
+    the site chrome) changes: for views that are no Wagtail page, such as the search."""
+    setattr(request, SCOPES_ATTR, frozenset(scopes) | {SITE})
+
+
+def is_storable(request: HttpRequest, response: HttpResponse, page: Page | None) -> bool:
     """Whether every anonymous reader would get exactly this response for this URL."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -169,7 +177,9 @@ def is_storable(request: HttpRequest, response: HttpResponse, page: Page) -> boo
         return False
     if translation.get_language() != translation.get_language_from_path(request.path_info):
         return False
-    return not getattr(request, "is_preview", False) and is_visible(page)
+    if getattr(request, "is_preview", False):
+        return False
+    return page is None or is_visible(page)
 
 
 class PageCacheMiddleware:
@@ -188,7 +198,7 @@ class PageCacheMiddleware:
             return self.serve_stored(request, *machine)
         if not is_anonymous_read(request):
             response = self.get_response(request)
-            if getattr(request, PAGE_ATTR, None) is not None:
+            if getattr(request, PAGE_ATTR, None) or getattr(request, SCOPES_ATTR, None):
                 # Possibly an editor's page with the user bar: never for shared caches.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -200,12 +210,13 @@ class PageCacheMiddleware:
         built = time.time()
         response = self.get_response(request)
         page = getattr(request, PAGE_ATTR, None)
-        if page is None or not is_storable(request, response, page):
+        scopes = scopes_for(page) if page is not None else getattr(request, SCOPES_ATTR, None)
+        if scopes is None or not is_storable(request, response, page):
             return response
         return response_cache.store(
             found.key,
             current=current,
-            scopes=scopes_for(page),
+            scopes=scopes,
             body=response.content,
             headers=[
                 (name, value)

@@ -68,7 +68,11 @@ def filter_projects(projects: QuerySet, request) -> dict:
     return {
         # DISTINCT only where a filter across links can repeat a project: over every
         # column it cost more than the rest of the listing at 100,000 pages.
-        **paginate(request, projects.distinct() if topic or district else projects),
+        **paginate(
+            request,
+            projects.distinct() if topic or district else projects,
+            scopes=["projects", "topics", "districts"],
+        ),
         "filter_options": options,
         "filter_fields": [
             FilterField(

@@ -88,7 +88,11 @@ class PublicationIndexPage(BasePage):
             publications = publications.filter(topic_links__topic__slug=filters["topic"])
         # DISTINCT only where the topic filter (across links) can repeat a publication.
         context.update(
-            paginate(request, publications.distinct() if filters["topic"] else publications)
+            paginate(
+                request,
+                publications.distinct() if filters["topic"] else publications,
+                scopes=["publications", "series", "topics"],
+            )
         )
         options = listing_filter_options(PublicationTopic, PublicationDistrict)
         years = visible_pages(PublicationPage.objects.child_of(self)).dates(

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from cms.i18n import active_locale
 from cms.listing import paginate
+from cms.page_cache import share_response
 from search.backends import backend_for_language
 from search.results import (
     MAX_QUERY_LENGTH,
@@ -27,6 +28,8 @@ MAX_SUGGESTIONS = 8
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    # Kept for anonymous readers until anything is published, changed or removed.
+    share_response(request, ["search"])
     query, truncated = clean_query(request.GET.get("q", ""))
     selected = {name: request.GET.get(name, "")[:100] for name in FACETS}
     locale = active_locale()

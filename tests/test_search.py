@@ -182,15 +182,35 @@ def test_title_suggestions(client):
 
 
 @pytest.mark.django_db
-def test_drafts_private_and_unpublished_pages_are_not_found(client, make_project):
+def test_drafts_private_and_unpublished_pages_are_not_found(
+    client, make_project, django_capture_on_commit_callbacks
+):
+    """Each change retires the cached results page after its transaction commits."""
     project = make_project(slug="geheim", title="Geheimprojekt Zitronenfalter")
     assert "geheim" in slugs(client.get("/de/suche/?q=Zitronenfalter"))
-    project.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        project.unpublish()
     assert "geheim" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
-    project.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        project.save_revision().publish()
     assert "geheim" in slugs(client.get("/de/suche/?q=Zitronenfalter"))
-    project.view_restrictions.create(restriction_type="password", password="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        project.view_restrictions.create(restriction_type="password", password="x")
     assert "geheim" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+
+
+@pytest.mark.django_db
+def test_results_page_is_served_from_the_cache_until_a_change(
+    client, thilik, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get("/de/suche/?q=Integration")
+    with django_assert_max_num_queries(0):
+        again = client.get("/de/suche/?q=Integration")
+    assert again.content == first.content
+    assert thilik.url in text(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        thilik.unpublish()
+    assert thilik.url not in text(client.get("/de/suche/?q=Integration"))
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from pydantic import Field
 from wagtail.api.v2.utils import get_full_url
 from wagtail.models import Locale, Page, TranslatableMixin
 
+from cms.api.cache import cached_count
 from cms.api.responses import cached_response
 from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
 from cms.api.serialize import Batch, api_url
@@ -200,7 +201,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
                 )
             ordering = getattr(params, "ordering", None)
             queryset = queryset.order_by(*resource.order_by(ordering), "pk")
-            count = queryset.count()
+            count = cached_count(queryset, [name])
             page = list(resource.fetch(queryset)[params.offset : params.offset + params.limit])
             batch = Batch(request, locale, resources)
             items = []

@@ -1,7 +1,7 @@
 """The one definition of "visible to the public" that every outward surface shares."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length, Now, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
@@ -12,7 +12,9 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     Wagtail unpublishes expired pages only when ``publish_scheduled`` runs, so the
     dates are checked here too: an expired page must vanish on time, not at the next cron.
     """
-    now = timezone.now()
+    # The database's clock, not a parameter: the SQL of a listing stays the same from one
+    # request to the next, so its count can be kept (cms.api.cache.cached_count).
+    now = Now()
     # Restricted: a view restriction sits on the page or on an ancestor, i.e. on a page
     # whose path is a prefix of this one. As a subquery this costs no extra round trip
     # (Wagtail's ``public()`` first fetches every restriction).
