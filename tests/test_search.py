@@ -208,6 +208,10 @@ def test_results_page_is_served_from_the_cache_until_a_change(
         again = client.get("/de/suche/?q=Integration")
     assert again.content == first.content
     assert thilik.url in text(again)
+    # Browsers ask again each time (and get a 304 while nothing changed).
+    assert again["Cache-Control"] == "public, max-age=0"
+    revalidated = client.get("/de/suche/?q=Integration", HTTP_IF_NONE_MATCH=again["ETag"])
+    assert revalidated.status_code == 304
     with django_capture_on_commit_callbacks(execute=True):
         thilik.unpublish()
     assert thilik.url not in text(client.get("/de/suche/?q=Integration"))
