@@ -2,7 +2,7 @@
 
 Every figure at the largest size must be within 1.5× of the smallest (search within 3×):
 requests per second may drop at most that much, latencies and queries may grow at most
-that much.
+that much. Wagtail's stock API, measured beside ours, is shown for reference only.
 """
 
 from __future__ import annotations
@@ -49,17 +49,19 @@ def compare_files(files: list[Path], out: Path) -> tuple[str, bool]:
         if name not in large:
             continue
         limit = SEARCH_LIMIT if first["kind"] == "search" else LIMIT
+        reference = first["kind"] == "stock"  # Wagtail's own API, measured for comparison
         for column, label, higher in FIGURES:
             values = [run.get(name, {}).get(column) or "" for run in runs]
             if not values[0] or not values[-1]:
                 continue
             factor = growth(float(values[0]), float(values[-1]), higher)
             passed = factor <= limit
-            ok &= passed
+            check = "ref" if reference else "PASS" if passed else "FAIL"
+            ok &= passed or reference
             lines.append(
                 f"{first['label'][:26]:26} {label:9} "
                 + " ".join(f"{value:>9}" for value in values)
-                + f" {factor:>6.2f}×  {'PASS' if passed else 'FAIL'}"
+                + f" {factor:>6.2f}×  {check}"
             )
             rows.append(
                 {
@@ -68,7 +70,7 @@ def compare_files(files: list[Path], out: Path) -> tuple[str, bool]:
                     **{f"size_{size}": value for size, value in zip(sizes, values, strict=True)},
                     "growth": round(factor, 3),
                     "limit": limit,
-                    "check": "PASS" if passed else "FAIL",
+                    "check": check,
                 }
             )
     out.mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 PREFIX = "gen:"
 # What each resource's items are embedded in: a renamed person changes every project,
@@ -96,13 +96,15 @@ def next_schedule_boundary(changes_stamp: float) -> float:
     boundary = cache.get(key)
     if boundary is None:
         now = timezone.now()
-        # Two queries, each answered by a partial index (cms migration 0003); one query
-        # with two filtered aggregates read every live page.
+        # The first moment after now of each field, as a subquery the partial indexes of
+        # cms migration 0003 answer; one aggregate with two filters read every live page.
+        # Selected beside a locale (every site has one), for one round trip.
         live = Page.objects.live()
-        found = {
-            field: live.filter(**{f"{field}__gt": now}).aggregate(first=Min(field))["first"]
+        first = {
+            field: Subquery(live.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1])
             for field in ("expire_at", "go_live_at")
         }
+        found = Locale.objects.order_by().annotate(**first).values(*first).first() or {}
         moments = [moment.timestamp() for moment in found.values() if moment]
         boundary = min(moments, default=math.inf)
         cache.set(key, boundary, settings.API_SERVER_CACHE_SECONDS)

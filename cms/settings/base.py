@@ -133,13 +133,31 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL's parallel query helps one large report, not many small page queries at once:
+# starting workers per query doubled the SQL time of a listing (12 → 27 ms at 100,000 pages)
+# on two cores under load. DATABASE_PARALLEL_WORKERS raises it where the machine has room.
+PARALLEL_WORKERS_OPTION = (
+    f"-c max_parallel_workers_per_gather={int(os.environ.get('DATABASE_PARALLEL_WORKERS', '0'))}"
+)
+
+
+def _tuned(database: dict) -> dict:
+    if "postgresql" in database["ENGINE"]:
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} {PARALLEL_WORKERS_OPTION}".strip()
+    return database
+
+
+DATABASES["default"] = _tuned(DATABASES["default"])
 # A read replica of the primary (DATABASE_REPLICA_URL): anonymous GET requests read from it,
 # every write and every request with a session uses the primary (cms/db_router.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    DATABASES["replica"] = _tuned(
+        dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
     # Tests read the primary's test database through this alias, as the replica would.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
