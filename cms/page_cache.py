@@ -37,8 +37,9 @@ API answers and feeds
     resolving run. The API's rate limit still counts every such hit.
 
 Cost of a hit
-    One cache round trip (the entry and every stamp in one ``get_many``; one more for the
-    API's rate limit), no database query, no session, no template. The middleware sits
+    One cache round trip (the entry and its stamps in one ``get_many``; on Redis the API's
+    rate-limit count rides in the same pipeline), no database query, no session, no
+    template. The middleware sits
     before SessionMiddleware; what is above it (security headers, CSP, CORS) still runs for
     every response.
 """
