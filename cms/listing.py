@@ -9,8 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest
 
-from cms.api.cache import cached_count
 from cms.i18n import active_locale
+from cms.response_cache import cached_count
 
 DEFAULT_PAGE_SIZE = 12
 

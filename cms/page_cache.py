@@ -156,14 +156,13 @@ def machine_read(request: HttpRequest) -> tuple[str, list[str]] | None:
     return None
 
 
-def share_response(request: HttpRequest, scopes: Iterable[str], max_age: int = 0) -> None:
+def share_response(request: HttpRequest, scopes: Iterable[str]) -> None:
     """Let the middleware keep this view's anonymous answer until one of ``scopes`` (or
     the site chrome) changes: for views that are no Wagtail page, such as the search.
 
-    Browsers and CDNs may reuse it for ``max_age`` seconds; the default 0 has them ask
-    each time (a 304 from the cache while nothing changed), so a reader who searches again
-    right after a publish finds the new page."""
-    setattr(request, SCOPES_ATTR, (frozenset(scopes) | {SITE}, max_age))
+    Browsers and CDNs get ``max-age=0``: they ask each time (a 304 from the cache while
+    nothing changed), so a reader who searches again right after a publish finds the page."""
+    setattr(request, SCOPES_ATTR, frozenset(scopes) | {SITE})
 
 
 def is_storable(request: HttpRequest, response: HttpResponse, page: Page | None) -> bool:
@@ -218,7 +217,7 @@ class PageCacheMiddleware:
         if page is not None:
             scopes, max_age = scopes_for(page), settings.HTML_HTTP_MAX_AGE
         else:
-            scopes, max_age = getattr(request, SCOPES_ATTR, (None, 0))
+            scopes, max_age = getattr(request, SCOPES_ATTR, None), 0
         if scopes is None or not is_storable(request, response, page):
             return response
         return response_cache.store(

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -73,17 +75,46 @@ def lookup(
     ``counter`` (key, timeout) is incremented in the same round trip where the cache can
     (the API's rate limit)."""
     key = entry_key(request)
+    entry, current, count = _read(key, scopes, counter)
+    if entry is not None and not entry.is_fresh(current):
+        entry = None
+    return Lookup(key, entry, current, count)
+
+
+def _read(key: str, scopes: Iterable[str], counter: tuple[str, int] | None = None):
+    """``key``'s value, the stamps of ``scopes`` and the counter's new value, at once."""
     keys = [key, *(api_cache.PREFIX + scope for scope in scopes)]
     count = None
     if counter is None:
         found = cache.get_many(keys)
     else:
         found, count = shared_cache.get_many_and_increment(keys, *counter)
-    entry = found.pop(key, None)
+    value = found.pop(key, None)
     current = {name.removeprefix(api_cache.PREFIX): stamp for name, stamp in found.items()}
-    if entry is not None and not entry.is_fresh(current):
-        entry = None
-    return Lookup(key, entry, current, count)
+    return value, current, count
+
+
+def cached_count(queryset: QuerySet, scopes: Iterable[str]) -> int:
+    """``queryset.count()``, kept until one of ``scopes`` changes (or the day does).
+
+    Counting every visible page of a kind grows with the corpus (80 ms for the publications
+    of one language at 100,000 pages), while the number changes only when a page is
+    published, unpublished, moved or deleted, which bumps its scope (and the scopes that
+    embed what its filters cross), or when a go-live or expiry moment passes, which bumps
+    every page scope. Keyed by the query's SQL, so each filter has its own count.
+    """
+    scopes = sorted(set(scopes))
+    sql, params = queryset.query.sql_with_params()
+    raw = f"{queryset.db}|{sql}|{params!r}|{timezone.localdate()}"
+    key = "count:" + hashlib.sha256(raw.encode()).hexdigest()
+    stored, current, _count = _read(key, [*scopes, "changes"])
+    if stored is not None and all(current.get(scope) == stamp for scope, stamp in stored[0]):
+        return stored[1]
+    current = stamps_before_building(current, scopes)
+    count = queryset.count()
+    recorded = tuple((scope, current[scope]) for scope in scopes)
+    cache.set(key, (recorded, count), settings.API_SERVER_CACHE_SECONDS)
+    return count
 
 
 def stamps_before_building(current: dict[str, float], scopes: Iterable[str]) -> dict[str, float]:

@@ -71,7 +71,7 @@ def filter_projects(projects: QuerySet, request) -> dict:
         **paginate(
             request,
             projects.distinct() if topic or district else projects,
-            scopes=["projects", "topics", "districts"],
+            scopes=["projects"],  # a changed topic or district bumps projects too
         ),
         "filter_options": options,
         "filter_fields": [

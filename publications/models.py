@@ -91,7 +91,7 @@ class PublicationIndexPage(BasePage):
             paginate(
                 request,
                 publications.distinct() if filters["topic"] else publications,
-                scopes=["publications", "series", "topics"],
+                scopes=["publications"],  # a changed topic or series bumps it too
             )
         )
         options = listing_filter_options(PublicationTopic, PublicationDistrict)

@@ -448,6 +448,26 @@ def test_cached_list_needs_no_sql(client, django_assert_max_num_queries):
         ok(client, "/projects/", limit=50)
 
 
+def test_list_count_is_kept_until_the_resource_changes(
+    client, make_project, django_capture_on_commit_callbacks
+):
+    """Another page of the same list reuses the count; a publish recounts."""
+
+    def counted(**params) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            count = ok(client, "/projects/", **params)["count"]
+        return count, [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+    first, first_counts = counted(limit=1)
+    assert first_counts
+    again, again_counts = counted(limit=1, offset=1)
+    assert again == first and not again_counts
+    with django_capture_on_commit_callbacks(execute=True):
+        make_project(slug="gezaehlt", title="Gezähltes Projekt")
+    after, after_counts = counted(limit=1, offset=2)
+    assert after == first + 1 and after_counts
+
+
 def test_cached_answer_costs_two_cache_round_trips(client, monkeypatch):
     """The answer and its stamps in one ``get_many``, the rate limit's count in one ``incr``:
     what keeps a cached answer near the static file's speed."""

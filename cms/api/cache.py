@@ -6,14 +6,13 @@ depend on, so bumping a stamp retires every entry built from the old data at onc
 every process that shares the cache (Redis in production).
 """
 
-import hashlib
 import math
 import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -60,31 +59,6 @@ def stamps(scopes: Iterable[str]) -> dict[str, float]:
 
 
 PAGE_RESOURCES = ["projects", "publications", "interviews", "districts"]
-
-
-def cached_count(queryset: QuerySet, scopes: Iterable[str]) -> int:
-    """``queryset.count()``, kept until one of ``scopes`` changes (or the day does).
-
-    Counting every visible page of a kind grows with the corpus (80 ms for the publications
-    of one language at 100,000 pages), while the number changes only when a page is
-    published, unpublished, moved or deleted, which bumps its scope, or when a go-live or
-    expiry moment passes, which bumps every page scope. Keyed by the query's SQL, so each
-    filter has its own count; one round trip reads the count and the stamps together.
-    """
-    scopes = sorted(set(scopes) | {"changes"})
-    sql, params = queryset.query.sql_with_params()
-    raw = f"{queryset.db}|{sql}|{params!r}|{timezone.localdate()}"
-    key = "count:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get_many([key, *(PREFIX + scope for scope in scopes)])
-    current = tuple(found.get(PREFIX + scope) for scope in scopes)
-    stored = found.get(key)
-    if stored is not None and None not in current and stored[0] == current:
-        return stored[1]
-    if None in current:
-        current = tuple(stamps(scopes)[scope] for scope in scopes)
-    count = queryset.count()
-    cache.set(key, (current, count), settings.API_SERVER_CACHE_SECONDS)
-    return count
 
 
 def next_schedule_boundary(changes_stamp: float) -> float:

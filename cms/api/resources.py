@@ -18,12 +18,12 @@ from pydantic import Field
 from wagtail.api.v2.utils import get_full_url
 from wagtail.models import Locale, Page, TranslatableMixin
 
-from cms.api.cache import cached_count
 from cms.api.responses import cached_response
 from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
 from cms.api.serialize import Batch, api_url
 from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
+from cms.response_cache import cached_count
 
 MAX_LIMIT = 50
 # Far beyond any list here, and far below the 64-bit OFFSET the databases accept.

@@ -18,20 +18,15 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cms", "0002_editor_snippet_permissions"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.RunSQL(
+            [f"CREATE INDEX IF NOT EXISTS {name} ON {table}" for name, table in INDEXES.items()],
+            reverse_sql=[f"DROP INDEX IF EXISTS {name}" for name in INDEXES],
+        )
+    ]
