@@ -13,7 +13,7 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     dates are checked here too: an expired page must vanish on time, not at the next cron.
     """
     # The database's clock, not a parameter: the SQL of a listing stays the same from one
-    # request to the next, so its count can be kept (cms.api.cache.cached_count).
+    # request to the next, so its count can be kept (cms.response_cache.cached_count).
     now = Now()
     # Restricted: a view restriction sits on the page or on an ancestor, i.e. on a page
     # whose path is a prefix of this one. As a subquery this costs no extra round trip
