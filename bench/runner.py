@@ -93,6 +93,9 @@ def _run(options: Options, database: Database, env: dict[str, str], static_root:
     from bench.wrk import run_wrk, wrk_path
 
     wrk_path()  # fail before the corpus is built, not after
+    # Before anything loads a catalogue: the translated URLs (/de/suche/) need the .mo files,
+    # which a fresh checkout does not have yet.
+    call_command("compile_translations", verbosity=0, stdout=io.StringIO())
     notes = []
     if database.reused:
         if not Page.objects.filter(slug__startswith="synth-").exists():
@@ -108,7 +111,6 @@ def _run(options: Options, database: Database, env: dict[str, str], static_root:
         notes += report.lines()
         for line in report.lines():
             log(line)
-    call_command("compile_translations", verbosity=0, stdout=io.StringIO())
     call_command("collectstatic", interactive=False, verbosity=0)
 
     endpoints = build_endpoints(workers=options.workers)
