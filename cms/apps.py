@@ -7,4 +7,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("IKPE platform")
 
     def ready(self) -> None:
-        from cms import renditions  # noqa: F401  (connects rendition pre-generation)
+        from cms import lookups, renditions  # noqa: F401  (renditions: pre-generation)
+
+        lookups.register()

@@ -11,8 +11,8 @@ or URL resolving runs (cms.page_cache.PageCacheMiddleware); the views store the 
 import datetime
 import hashlib
 import time
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from cms import shared_cache
 from cms.api import cache as api_cache
 
 KEY_PREFIX = "resp:"
+T = TypeVar("T")
 
 
 class Entry(NamedTuple):
@@ -42,9 +43,7 @@ class Entry(NamedTuple):
 
     def is_fresh(self, current: dict[str, float]) -> bool:
         """Nothing it shows has changed since it was built, and no boundary has passed."""
-        return time.time() < self.valid_until and all(
-            current.get(scope) == stamp for scope, stamp in self.stamps
-        )
+        return _fresh(self.stamps, self.valid_until, current)
 
     def respond(self, request: HttpRequest) -> HttpResponse:
         """The stored response, or 304/412 when the request's validators say so."""
@@ -52,6 +51,10 @@ class Entry(NamedTuple):
         for name, value in self.headers:
             response[name] = value
         return validated(request, response, self.etag, self.last_modified, self.max_age)
+
+
+def _fresh(stamps: tuple, valid_until: float, current: dict[str, float]) -> bool:
+    return time.time() < valid_until and all(current.get(scope) == stamp for scope, stamp in stamps)
 
 
 class Lookup(NamedTuple):
@@ -94,27 +97,44 @@ def _read(key: str, scopes: Iterable[str], counter: tuple[str, int] | None = Non
     return value, current, count
 
 
+class Kept(NamedTuple):
+    """A value derived from content (a count, the site's menu), stored like an entry."""
+
+    stamps: tuple[tuple[str, float], ...]
+    valid_until: float
+    value: Any
+
+    def is_fresh(self, current: dict[str, float]) -> bool:
+        return _fresh(self.stamps, self.valid_until, current)
+
+
+def kept(name: str, scopes: Iterable[str], build: Callable[[], T]) -> T:
+    """``build()``, kept until one of ``scopes`` changes or a go-live, expiry or midnight
+    passes; one cache round trip when it is kept. ``name`` says what is built and from what
+    (everything the value depends on besides the scopes)."""
+    scopes = sorted(set(scopes))
+    key = "kept:" + hashlib.sha256(name.encode()).hexdigest()
+    stored, current, _count = _read(key, [*scopes, "changes"])
+    if isinstance(stored, Kept) and stored.is_fresh(current):
+        return stored.value
+    current = stamps_before_building(current, scopes)
+    value = build()
+    recorded = tuple((scope, current[scope]) for scope in scopes)
+    cache.set(key, Kept(recorded, valid_until(current), value), settings.API_SERVER_CACHE_SECONDS)
+    return value
+
+
 def cached_count(queryset: QuerySet, scopes: Iterable[str]) -> int:
     """``queryset.count()``, kept until one of ``scopes`` changes (or the day does).
 
     Counting every visible page of a kind grows with the corpus (80 ms for the publications
     of one language at 100,000 pages), while the number changes only when a page is
     published, unpublished, moved or deleted, which bumps its scope (and the scopes that
-    embed what its filters cross), or when a go-live or expiry moment passes, which bumps
-    every page scope. Keyed by the query's SQL, so each filter has its own count.
+    embed what its filters cross), or when a go-live or expiry moment passes. Keyed by the
+    query's SQL, so each filter has its own count.
     """
-    scopes = sorted(set(scopes))
     sql, params = queryset.query.sql_with_params()
-    raw = f"{queryset.db}|{sql}|{params!r}|{timezone.localdate()}"
-    key = "count:" + hashlib.sha256(raw.encode()).hexdigest()
-    stored, current, _count = _read(key, [*scopes, "changes"])
-    if stored is not None and all(current.get(scope) == stamp for scope, stamp in stored[0]):
-        return stored[1]
-    current = stamps_before_building(current, scopes)
-    count = queryset.count()
-    recorded = tuple((scope, current[scope]) for scope in scopes)
-    cache.set(key, (recorded, count), settings.API_SERVER_CACHE_SECONDS)
-    return count
+    return kept(f"count|{queryset.db}|{sql}|{params!r}", scopes, queryset.count)
 
 
 def stamps_before_building(current: dict[str, float], scopes: Iterable[str]) -> dict[str, float]:

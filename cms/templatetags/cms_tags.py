@@ -8,9 +8,10 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from cms.api.visibility import visible_pages
+from cms import chrome
+from cms.chrome import Chrome
 
 register = template.Library()
 
@@ -55,19 +56,14 @@ def language_links(context, page: Page | None = None) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
-def menu_pages(context) -> list[Page]:
-    """Top-level pages marked “show in menus”, in the active locale."""
-    site = Site.find_for_request(context["request"])
-    if site is None:
-        return []
-    root = site.root_page.localized
-    return list(visible_pages(root.get_children()).in_menu().specific())
+def site_chrome(context) -> Chrome:
+    """Home link, main menu and footer links (kept in the cache: cms.chrome)."""
+    return chrome.site_chrome(context["request"])
 
 
 @register.simple_tag(takes_context=True)
 def home_url(context) -> str:
-    site = Site.find_for_request(context["request"])
-    return site.root_page.localized.get_url(context["request"]) if site else "/"
+    return chrome.site_chrome(context["request"]).home_url
 
 
 @register.simple_tag(takes_context=True)
