@@ -7,4 +7,4 @@ class SyndicationConfig(AppConfig):
     verbose_name = _("Syndication")
 
     def ready(self) -> None:
-        from syndication import events, purge, webhooks  # noqa: F401  (connect their signals)
+        from syndication import checks, events, purge, webhooks  # noqa: F401  (signals, checks)

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -533,3 +535,9 @@ def test_operation_ids_are_unique(client):
         if "operationId" in operation
     ]
     assert len(ids) == len(set(ids))
+
+
+def test_a_rate_limit_the_api_cannot_parse_fails_the_system_check(settings):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "anonymous": "100000/minute"}
+    with pytest.raises(SystemCheckError, match="API_RATE_ANONYMOUS='100000/minute'"):
+        call_command("check")
