@@ -61,7 +61,16 @@ def paginate(
     page: PaginatorPage = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {"items": page, "paginator": paginator, "query_string": query.urlencode()}
+    return {
+        "items": page,
+        "paginator": paginator,
+        # The first and last page and two on each side of this one, with gaps between:
+        # a link to every page grew with the corpus (1,250 links per listing page).
+        "page_numbers": list(
+            paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ),
+        "query_string": query.urlencode(),
+    }
 
 
 def listing_filter_options(topic_link: type[Model], district_link: type[Model]) -> dict:

@@ -1,9 +1,13 @@
 """Listing pages: project and publication filters, pagination and query counts."""
 
 import datetime
+import re
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from cms.listing import paginate
 from publications.models import PublicationPage, PublicationSeries
 from tests.helpers import text
 
@@ -263,3 +267,17 @@ def test_filter_form_keeps_the_chosen_values(client):
     assert '<option value="2019" selected>2019</option>' in body
     body = text(client.get("/en/districts-and-cities/?kind=landkreis"))
     assert '<option value="landkreis" selected>' in body
+
+
+def test_pagination_of_a_long_listing_links_to_nearby_pages_only(rf):
+    """A link to every page grew with the corpus (1,250 at 100,000 pages)."""
+    request = rf.get("/de/projekte/", {"page": "50", "topic": "bildung"})
+    context = paginate(request, list(range(1000)), per_page=10)
+    with translation.override("de"):
+        html = render_to_string("cms/includes/pagination.html", context)
+    numbers = [int(n) for n in re.findall(r"(?:\?|&amp;)page=(\d+)\"", html)]
+    assert sorted(set(numbers)) == [1, 48, 49, 50, 51, 52, 100]  # with previous and next
+    assert html.count("…") == 2
+    assert 'page=50" aria-current="page"' in html
+    assert "topic=bildung&amp;page=100" in html
+    assert "Seite 50 von 100" in html
