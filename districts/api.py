@@ -5,14 +5,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from cms.api.resources import ListParams, Resource, page_base
+from cms.api.resources import ListParams, Resource, linked_pages, page_base
 from cms.api.schemas import PageItem, Ref
 from cms.api.serialize import Batch
 from districts.models import DistrictPage
 
 
 def district_refs(batch: Batch, page) -> list:
-    return [batch.ref(link.district, ags=link.district.ags) for link in page.district_links.all()]
+    """Rows prefetched with ``page_links(…, "district", "ags")``."""
+    return [
+        batch.ref(district, ags=values["ags"])
+        for district, values in linked_pages(page.district_links.all(), "district", "ags")
+    ]
 
 
 class District(PageItem):

@@ -6,7 +6,14 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from cms.api.resources import ListParams, Resource, inline_rows, page_base, translation_key_of
+from cms.api.resources import (
+    ListParams,
+    Resource,
+    inline_rows,
+    page_base,
+    page_links,
+    translation_key_of,
+)
 from cms.api.schemas import Block, DistrictRef, PageItem, Ref
 from cms.api.serialize import Batch
 from directory.api import TopicRef, topic_refs
@@ -139,7 +146,7 @@ resource = Resource(
     prefetch_related=(
         inline_rows("people", ProjectPerson, "person"),
         inline_rows("organisations", ProjectOrganisation, "organisation"),
-        inline_rows("district_links", ProjectDistrict, "district"),
+        page_links("district_links", ProjectDistrict, "district", "ags"),
         inline_rows("topic_links", ProjectTopic, "topic"),
     ),
 )

@@ -11,7 +11,9 @@ from cms.api.resources import (
     Resource,
     inline_rows,
     item_base,
+    linked_pages,
     page_base,
+    page_links,
     translation_key_of,
 )
 from cms.api.schemas import Block, DistrictRef, Document, Image, Item, PageItem, Ref
@@ -38,7 +40,7 @@ PublicationKind = Literal[tuple(PublicationPage.Kind.values)]
 
 
 def project_refs(batch: Batch, page) -> list:
-    return [batch.ref(link.project) for link in page.project_links.all()]
+    return [batch.ref(project) for project, _ in linked_pages(page.project_links.all(), "project")]
 
 
 def by_district(queryset, value: str | None):
@@ -234,8 +236,8 @@ resources = [
         select_related=("series",),
         prefetch_related=(
             inline_rows("authors", PublicationPerson, "person"),
-            inline_rows("project_links", PublicationProject, "project"),
-            inline_rows("district_links", PublicationDistrict, "district"),
+            page_links("project_links", PublicationProject, "project"),
+            page_links("district_links", PublicationDistrict, "district", "ags"),
             inline_rows("topic_links", PublicationTopic, "topic"),
         ),
     ),
@@ -249,8 +251,8 @@ resources = [
         select_related=("related_publication",),
         prefetch_related=(
             inline_rows("participants", InterviewParticipant, "person", "institution"),
-            inline_rows("project_links", InterviewProject, "project"),
-            inline_rows("district_links", InterviewDistrict, "district"),
+            page_links("project_links", InterviewProject, "project"),
+            page_links("district_links", InterviewDistrict, "district", "ags"),
         ),
     ),
     Resource(

@@ -10,9 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.api.utils import get_full_url
 from wagtail.documents import get_document_model
 
+from cms.api.serialize import api_url
 from directory.models import Organisation, Person, Topic
 from districts.models import DistrictPage
 from projects.models import ProjectDistrict, ProjectOrganisation, ProjectPerson, ProjectTopic
@@ -416,7 +419,10 @@ def many_projects(make_project, thilik):
             ProjectDistrict.objects.create(page=page, district=district)
 
 
-LIST_QUERY_BUDGET = 16
+# Projects in English with the German fallback need the most (13 with an empty cache:
+# people, partners, districts, topics); the issue's budget for publications is 12.
+LIST_QUERY_BUDGET = 13
+PUBLICATION_LIST_BUDGET = 12
 
 
 def _queries(client, path: str, **params) -> int:
@@ -440,8 +446,17 @@ def test_list_queries_do_not_grow_with_the_limit(client, resource, locale, many_
     one = _queries(client, f"/{resource}/", limit=1, locale=locale, fallback="de")
     fifty = _queries(client, f"/{resource}/", limit=50, locale=locale, fallback="de")
     # Bounded by the kinds of related data, never by the number of items.
-    assert one <= LIST_QUERY_BUDGET
-    assert fifty <= LIST_QUERY_BUDGET
+    budget = PUBLICATION_LIST_BUDGET if resource == "publications" else LIST_QUERY_BUDGET
+    assert one <= budget
+    assert fifty <= budget
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_item_links_are_the_detail_routes(rf, resource):
+    """``api_url`` builds links from the list route; they must be what Django reverses."""
+    request = rf.get("/api/v1/")
+    expected = get_full_url(request, reverse(f"api-v1:{resource}-detail", args=[4711]))
+    assert api_url(request, resource, 4711) == expected
 
 
 def test_cached_list_needs_no_sql(client, django_assert_max_num_queries):

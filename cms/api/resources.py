@@ -5,11 +5,11 @@ module turns that into cached, validated endpoints with locale fallback and a fi
 query count.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -20,7 +20,7 @@ from wagtail.models import Locale, Page, TranslatableMixin
 
 from cms.api.responses import cached_response
 from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
-from cms.api.serialize import Batch, api_url
+from cms.api.serialize import Batch, PageKey, api_url
 from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
 from cms.response_cache import cached_count
@@ -277,6 +277,37 @@ def inline_rows(name: str, model: type[Model], *related: str) -> Prefetch:
     and its restored backup (found by tests/test_backup_restore.py).
     """
     return Prefetch(name, model.objects.select_related(*related).order_by("sort_order", "pk"))
+
+
+def page_links(name: str, model: type[Model], target: str, *fields: str) -> Prefetch:
+    """Rows linking to pages, each with ``target``: a ``PageKey`` instead of the page.
+
+    ``fields`` of the target page come along as ``target_<field>`` (a district's AGS).
+    """
+    columns = {
+        "target_key": F(f"{target}__translation_key"),
+        "target_locale": F(f"{target}__locale_id"),
+        **{f"target_{column}": F(f"{target}__{column}") for column in fields},
+    }
+    return Prefetch(name, model.objects.annotate(**columns).order_by("sort_order", "pk"))
+
+
+def linked_pages(rows: Iterable[Model], target: str, *fields: str) -> list[tuple[PageKey, dict]]:
+    """The page each row points to, with its ``fields``, from rows ``page_links`` fetched.
+
+    Rows fetched otherwise (a preview's unsaved inline rows) read the page itself.
+    """
+    links = []
+    for row in rows:
+        if hasattr(row, "target_key"):
+            key = PageKey(row.target_key, row.target_locale)
+            values = {column: getattr(row, f"target_{column}") for column in fields}
+        else:
+            page = getattr(row, target)
+            key = PageKey(page.translation_key, page.locale_id)
+            values = {column: getattr(page, column) for column in fields}
+        links.append((key, values))
+    return links
 
 
 def translation_key_of(model: type[Model], param: str, value: str, *fields: str):

@@ -10,14 +10,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from wagtail import blocks
-from wagtail.api.v2.utils import get_full_url
+from wagtail.api.utils import get_base_url, get_full_url
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images import get_image_model
@@ -42,8 +44,33 @@ class Deferred:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PageKey:
+    """A related page as a reference needs it: which page, in which locale.
+
+    Link rows carry these instead of the pages they point to; a list of 20 publications
+    otherwise built a hundred whole project and district pages only to read two fields.
+    """
+
+    translation_key: UUID
+    locale_id: int
+
+
 def api_url(request: HttpRequest, resource: str, pk: int) -> str:
-    return get_full_url(request, reverse(f"api-v1:{resource}-detail", args=[pk]))
+    """A detail URL: its list URL plus the id, as ``cms.api.resources.register`` routes it.
+
+    A list of 20 items links a few hundred items; reversing each URL cost more than the
+    database did.
+    """
+    base = getattr(request, "_api_base_url", None)
+    if base is None:
+        base = request._api_base_url = get_base_url(request) or ""
+    return f"{base}{_list_path(resource, get_script_prefix())}{pk}/"
+
+
+@cache
+def _list_path(resource: str, script_prefix: str) -> str:
+    return reverse(f"api-v1:{resource}-list")
 
 
 class Batch:
@@ -54,6 +81,8 @@ class Batch:
         self.locale = locale
         self.resources = resources
         self._wanted: dict[str, list[Deferred]] = defaultdict(list)
+        self._page_keys: set[UUID] = set()
+        self._pages: dict[UUID, list[Page]] | None = None
 
     # -- placeholders ----------------------------------------------------------------
 
@@ -71,11 +100,12 @@ class Batch:
     def rich_text(self, html: str | None) -> Deferred | str:
         return self._defer("rich_text", html) if html else ""
 
-    def ref(self, obj: Model | None, **extra) -> Deferred | None:
+    def ref(self, obj: Model | PageKey | None, **extra) -> Deferred | None:
         """A related item as a compact object, in the reader's locale where translated."""
         if obj is None:
             return None
-        return self._defer("page_ref" if isinstance(obj, Page) else "ref", obj, **extra)
+        is_page = isinstance(obj, Page | PageKey)
+        return self._defer("page_ref" if is_page else "ref", obj, **extra)
 
     def translations(self, obj: Model) -> Deferred:
         return self._defer("translations", obj)
@@ -137,11 +167,31 @@ class Batch:
 
     def resolve(self, data: Any) -> Any:
         """Fetch everything the placeholders name and return ``data`` with values in."""
+        # Related pages and the translations of listed pages come from one query.
+        self._page_keys = {slot.key.translation_key for slot in self._wanted["page_ref"]} | {
+            slot.key.translation_key
+            for slot in self._wanted["translations"]
+            if isinstance(slot.key, Page)
+        }
+        self._pages = None
         values: dict[int, Any] = {}
         for kind, slots in self._wanted.items():
-            values.update(getattr(self, f"_resolve_{kind}")(slots))
+            if slots:
+                values.update(getattr(self, f"_resolve_{kind}")(slots))
         self._wanted.clear()
         return _fill(data, values)
+
+    def _visible_pages(self) -> dict[UUID, list[Page]]:
+        """Visible pages (all locales) of every translation key a related page or a
+        listed page's translations need, by key."""
+        if self._pages is None:
+            self._pages = defaultdict(list)
+            pages = visible_pages(Page.objects.filter(translation_key__in=self._page_keys))
+            for page in pages.only(
+                "id", "title", "url_path", "locale_id", "translation_key", "content_type_id"
+            ):
+                self._pages[page.translation_key].append(page)
+        return self._pages
 
     def _resolve_image(self, slots: list[Deferred]) -> dict[int, Any]:
         images = get_image_model().objects.filter(pk__in={s.key for s in slots})
@@ -198,27 +248,26 @@ class Batch:
         }
 
     def _resolve_translations(self, slots: list[Deferred]) -> dict[int, Any]:
-        """The other published translations of each item, one query per model."""
+        """The other published translations of each item, one query per kind of item."""
         by_model: dict[type, list[Deferred]] = defaultdict(list)
         for slot in slots:
             by_model[Page if isinstance(slot.key, Page) else type(slot.key)].append(slot)
         out = {}
         for model, model_slots in by_model.items():
-            queryset = model._default_manager.filter(
-                translation_key__in={s.key.translation_key for s in model_slots}
-            ).select_related("locale")
             if model is Page:
-                queryset = visible_pages(queryset).only(
-                    "id", "url_path", "locale", "translation_key", "content_type_id"
+                siblings = self._visible_pages()
+            else:
+                siblings = defaultdict(list)
+                others = model._default_manager.filter(
+                    translation_key__in={s.key.translation_key for s in model_slots}
                 )
-            siblings = defaultdict(list)
-            for other in queryset:
-                siblings[other.translation_key].append(other)
+                for other in others:
+                    siblings[other.translation_key].append(other)
             for slot in model_slots:
                 resource = self._resource_of(slot.key)
                 out[id(slot)] = [
                     {
-                        "locale": other.locale.language_code,
+                        "locale": language_code_for(other.locale_id),
                         "id": other.pk,
                         "url": other.get_full_url(self.request) if model is Page else None,
                         "api_url": api_url(self.request, resource, other.pk),
@@ -256,11 +305,11 @@ class Batch:
 
     def _resolve_page_ref(self, slots: list[Deferred]) -> dict[int, Any]:
         """Related pages in the reader's locale, else the original; hidden ones drop out."""
-        keys = {slot.key.translation_key for slot in slots}
-        candidates = visible_pages(
-            Page.objects.filter(translation_key__in=keys).select_related("locale")
-        ).only("id", "title", "url_path", "locale", "translation_key", "content_type_id")
-        found = {(page.translation_key, page.locale_id): page for page in candidates}
+        found = {
+            (page.translation_key, page.locale_id): page
+            for pages in self._visible_pages().values()
+            for page in pages
+        }
         out = {}
         for slot in slots:
             original = slot.key
@@ -275,7 +324,7 @@ class Batch:
         return {
             "id": page.pk,
             "title": page.title,
-            "locale": page.locale.language_code,
+            "locale": language_code_for(page.locale_id),
             "url": page.get_full_url(self.request),
             "api_url": api_url(self.request, resource, page.pk) if resource else None,
             **extra,
