@@ -1,10 +1,12 @@
 """Site search: locale, ranking, facets, snippets, bad input, suggestions and index updates."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Locale
+from django.utils import timezone
+from wagtail.models import Locale, Page
 
 from search.results import run_search
 from tests.helpers import text
@@ -197,6 +199,30 @@ def test_drafts_private_and_unpublished_pages_are_not_found(
     with django_capture_on_commit_callbacks(execute=True):
         project.view_restrictions.create(restriction_type="password", password="x")
     assert "geheim" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+
+
+def other_language_counts(response) -> dict[str, int]:
+    return {other["code"]: other["count"] for other in response.context["other_languages"]}
+
+
+@pytest.mark.django_db
+def test_other_language_count_is_what_that_language_shows(
+    client, make_project, django_capture_on_commit_callbacks
+):
+    """The “also in German” count holds only pages a German reader would find."""
+    first = make_project(slug="falter-1", title="Zitronenfalter im Landkreis")
+    second = make_project(slug="falter-2", title="Zitronenfalter in der Stadt")
+    expired = make_project(slug="falter-3", title="Zitronenfalter am Stausee")
+    Page.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    assert other_language_counts(client.get("/en/search/?q=Zitronenfalter")) == {"de": 2}
+    with django_capture_on_commit_callbacks(execute=True):
+        first.unpublish()
+    assert other_language_counts(client.get("/en/search/?q=Zitronenfalter")) == {"de": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        second.view_restrictions.create(restriction_type="password", password="x")
+    response = client.get("/en/search/?q=Zitronenfalter")
+    assert other_language_counts(response) == {}
+    assert "in German" not in text(response)
 
 
 @pytest.mark.django_db
