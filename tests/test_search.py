@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import IntegerField
 from django.utils import timezone
+from modelsearch import index
 from wagtail.models import Locale, Page
 
+from directory.models import Person
 from search.results import run_search
 from tests.helpers import text
 from tests.search_relevance import ENGLISH, GERMAN
@@ -223,6 +226,39 @@ def test_other_language_count_is_what_that_language_shows(
     response = client.get("/en/search/?q=Zitronenfalter")
     assert other_language_counts(response) == {}
     assert "in German" not in text(response)
+
+
+@pytest.mark.django_db
+def test_expired_pages_are_not_found(client, make_project):
+    """Expiry is checked at reading time, before ``publish_scheduled`` unpublishes."""
+    make_project(slug="falter-aktuell", title="Zitronenfalter heute")
+    expired = make_project(slug="falter-alt", title="Zitronenfalter gestern")
+    Page.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    assert slugs(client.get("/de/suche/?q=Zitronenfalter")) == ["falter-aktuell"]
+
+
+@pytest.mark.django_db
+def test_a_snippet_with_a_page_id_does_not_make_that_page_a_hit(client, make_project):
+    """Index entries belong to a page by its id and its type: a person whose id is a
+    project's is not that project."""
+    project = make_project(slug="ohne-falter", title="Projekt ohne Schmetterlinge")
+    person = Person(
+        pk=project.pk, given_name="Zitronenfalter", family_name="Muster", locale=project.locale
+    )
+    person.save()
+    index.insert_or_update_object(person)
+    assert "ohne-falter" not in slugs(client.get("/de/suche/?q=Zitronenfalter"))
+    assert "ohne-falter" in slugs(client.get("/de/suche/?q=Schmetterlinge"))
+
+
+def test_every_indexed_model_has_an_integer_key():
+    """PostgreSQL ranking joins index entries to pages as numbers
+    (``search.backends``); a text key in the index would make every search fail."""
+    for model in index.get_indexed_models():
+        key = model._meta.pk
+        while key.is_relation:
+            key = key.target_field
+        assert isinstance(key, IntegerField), model
 
 
 @pytest.mark.django_db
