@@ -167,10 +167,15 @@ def _postgres_backend_class():
                 return list(ranked[:limit])
 
         def count_pages(self, terms: str, pages: QuerySet, limit: int) -> int:
-            """How many ``pages`` contain any of ``terms``, counted up to ``limit``."""
+            """How many ``pages`` contain any of ``terms``, counted up to ``limit``.
+
+            Counted whole, then capped: with a LIMIT in the query PostgreSQL walked the
+            entries one by one hoping to find ``limit`` soon, and when the words were of
+            the other language it read them all for none (87 ms; 15 ms counting whole).
+            """
             entries = self._any_word_entries(terms, pages)
             with match_by_index(pages.db):
-                return entries.values("pk")[:limit].count()
+                return min(entries.count(), limit)
 
     return LocalizedPostgresSearchBackend
 
