@@ -6,7 +6,7 @@ psycopg spliced 200 placeholders per query, which cost more than running the que
 get ``IN``.
 """
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, IntegerField, Lookup
 from django.db.models.lookups import In
 
 
@@ -15,8 +15,12 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def _values(self, connection) -> list:
+        values = list(self.rhs)
         field = self.lhs.output_field
-        return [field.get_db_prep_value(value, connection, prepared=False) for value in self.rhs]
+        column = field.target_field if field.is_relation else field
+        if isinstance(column, IntegerField) and all(type(value) is int for value in values):
+            return values  # ids (a search's 200 hits): nothing to convert, value by value
+        return [field.get_db_prep_value(value, connection, prepared=False) for value in values]
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

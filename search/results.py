@@ -85,9 +85,16 @@ def specific_in_order(pages) -> list[Page]:
 
 
 def searchable_pages(locale: Locale):
-    """What the backend may search; its index has no dates, so ``run_search`` drops hits
-    outside their go-live/expiry window afterwards."""
+    """What Wagtail's backends may search; their index has no dates, so ``run_search`` drops
+    hits outside their go-live/expiry window afterwards."""
     return Page.objects.live().public().filter(locale=locale)
+
+
+def visible_in(locale: Locale):
+    """What the index-side search (``search.backends``) filters by: everything a reader
+    may see now, dates included, as one subquery (``public()`` first fetches every view
+    restriction)."""
+    return visible_pages(Page.objects.filter(locale=locale))
 
 
 # What the results page reads of all hits (ranking, facets, schedule); the ten shown are
@@ -101,14 +108,14 @@ def run_search(query: str, locale: Locale) -> list[Page]:
     if not terms:
         return []
     backend = backend_for_language(locale.language_code)
-    pages = searchable_pages(locale)
     if hasattr(backend, "ranked_page_ids"):
-        # Ranked on the index side, among the pages visible now (dates included).
-        ids = backend.ranked_page_ids(terms, visible_pages(pages), MAX_RESULTS)
-        by_id = {page.pk: page for page in pages.only(*HIT_FIELDS).filter(pk__any_of=ids)}
+        ids = backend.ranked_page_ids(terms, visible_in(locale), MAX_RESULTS)
+        found = Page.objects.only(*HIT_FIELDS).filter(pk__any_of=ids)
+        by_id = {page.pk: page for page in found}
         hits = [by_id[pk] for pk in ids if pk in by_id]
     else:
-        results = backend.search(terms, pages.only(*HIT_FIELDS), operator="or")
+        pages = searchable_pages(locale).only(*HIT_FIELDS)
+        results = backend.search(terms, pages, operator="or")
         hits = [page for page in results[:MAX_RESULTS] if in_schedule(page)]
     return promote_exact(hits, query.strip())
 
@@ -123,12 +130,10 @@ def count_results(query: str, locale: Locale) -> int:
     if not terms:
         return 0
     backend = backend_for_language(locale.language_code)
-    pages = searchable_pages(locale)
     if hasattr(backend, "count_pages"):
-        # The pages are filtered by date here too: the count holds what that language's
-        # results page lists.
-        return backend.count_pages(terms, visible_pages(pages), MAX_RESULTS)
-    schedule = pages.only("go_live_at", "expire_at")
+        # Filtered by date too: the count holds what that language's results page lists.
+        return backend.count_pages(terms, visible_in(locale), MAX_RESULTS)
+    schedule = searchable_pages(locale).only("go_live_at", "expire_at")
     results = backend.search(terms, schedule, operator="or", order_by_relevance=False)
     return sum(1 for page in results[:MAX_RESULTS] if in_schedule(page))
 
@@ -208,18 +213,25 @@ def facet_and_filter(hits: list[Page], locale: Locale, selected: dict[str, str])
     return outcome
 
 
-LABELS = [("directory", "Topic", "name"), ("districts", "DistrictPage", "title")]
-
-
 def _labels(keys: set[str], locale: Locale) -> dict[str, str]:
-    """Topic names and district titles in ``locale`` by translation key, in one query."""
+    """Topic names and district titles in ``locale`` by translation key, in one query.
+
+    Districts are read as pages of their type: joined to their own table, PostgreSQL
+    walked every page by id to find the few (7 ms at 20,000 pages, growing with them).
+    """
     if not keys:
         return {}
+    wanted = {"translation_key__any_of": list(keys), "locale": locale}
+    topics = apps.get_model("directory", "Topic").objects.filter(**wanted)
+    districts = Page.objects.filter(
+        content_type=ContentType.objects.get_for_model(apps.get_model("districts", "DistrictPage")),
+        **wanted,
+    )
     rows = _union(
-        apps.get_model(app_label, model_name)
-        .objects.filter(translation_key__any_of=list(keys), locale=locale)
-        .values_list("translation_key", field_name)
-        for app_label, model_name, field_name in LABELS
+        [
+            topics.values_list("translation_key", "name"),
+            districts.values_list("translation_key", "title"),
+        ]
     )
     return {str(key): label for key, label in rows}
 
