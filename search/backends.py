@@ -115,6 +115,8 @@ def _postgres_backend_class():
             """
             config = self.get_config(backend)
             search_query = self.build_tsquery(self.query, config=config)
+            if search_query is None:
+                return IndexEntry.objects.none()
             own = pages.order_by().filter(
                 pk=Cast(OuterRef("object_id"), BigIntegerField()),
                 content_type_id=OuterRef("content_type_id"),
