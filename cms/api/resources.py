@@ -280,10 +280,9 @@ def inline_rows(name: str, model: type[Model], *related: str) -> Prefetch:
 
 
 def page_links(name: str, model: type[Model], target: str, *fields: str) -> Prefetch:
-    """Rows linking to pages, each with ``target``: a ``PageKey`` instead of the page.
-
-    ``fields`` of the target page come along as ``target_<field>`` (a district's AGS).
-    """
+    """Rows linking to pages, with the linked page's translation key and locale instead of
+    the page (``linked_pages`` reads them); ``fields`` of that page come along as
+    ``target_<field>`` (a district's AGS)."""
     columns = {
         "target_key": F(f"{target}__translation_key"),
         "target_locale": F(f"{target}__locale_id"),
