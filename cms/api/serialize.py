@@ -186,7 +186,9 @@ class Batch:
         listed page's translations need, by key."""
         if self._pages is None:
             self._pages = defaultdict(list)
-            pages = visible_pages(Page.objects.filter(translation_key__in=self._page_keys))
+            pages = visible_pages(
+                Page.objects.filter(translation_key__any_of=list(self._page_keys))
+            )
             for page in pages.only(
                 "id", "title", "url_path", "locale_id", "translation_key", "content_type_id"
             ):
