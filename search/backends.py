@@ -163,7 +163,8 @@ def _postgres_backend_class():
             )
 
     class BatchIndex(PostgresIndex):
-        """Wagtail's index, writing title norms for the entries just written only.
+        """Wagtail's index for one language; title norms and the language's marker
+        (pages only) are written to the entries just written, and to no other.
 
         Wagtail then averages the title length of every entry and updates each entry whose
         norm is still the default, by scanning the whole table: indexing one page took
