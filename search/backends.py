@@ -192,10 +192,9 @@ def _postgres_backend_class():
             content_type_pk, object_ids = self._written
             entries = self.entries.filter(content_type_id=content_type_pk, object_id__in=object_ids)
             changes = {}
-            newest = self.entries.annotate(length=Length("title")).filter(length__gt=0)
-            average = IndexEntry.objects.filter(
-                pk__in=newest.order_by("-pk")[: self.TITLE_SAMPLE].values("pk")
-            ).aggregate(average=Avg(Length("title")))["average"]
+            titled = self.entries.annotate(length=Length("title")).filter(length__gt=0)
+            newest = titled.order_by("-pk")[: self.TITLE_SAMPLE]
+            average = newest.aggregate(average=Avg("length"))["average"]
             if average:
                 entries = entries.annotate(title_length=Length("title"))
                 changes["title_norm"] = Case(
