@@ -23,6 +23,7 @@ from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
 from cms.api.serialize import Batch, PageKey, api_url
 from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
+from cms.page_urls import page_full_url
 from cms.response_cache import cached_count
 
 MAX_LIMIT = 50
@@ -140,7 +141,7 @@ def item_base(obj: TranslatableMixin, batch: Batch, resource: str) -> dict:
         "requested_locale": None,
         "translations": batch.translations(obj),
         "api_url": api_url(batch.request, resource, obj.pk),
-        "url": obj.get_full_url(batch.request) if is_page else None,
+        "url": page_full_url(batch.request, obj.url_path) if is_page else None,
         "first_published_at": obj.first_published_at if is_page else obj.created_at,
         "last_updated_at": obj.last_published_at if is_page else obj.updated_at,
     }

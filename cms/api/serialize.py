@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +30,7 @@ from wagtail.rich_text import expand_db_html
 from cms import renditions
 from cms.api.visibility import visible_pages
 from cms.i18n import language_code_for, localized_many
+from cms.page_urls import page_full_url
 
 # Rendition filter specs every image is delivered in (the shared list, pre-generated).
 RENDITIONS = {name: renditions.spec(name) for name in renditions.API_RENDITIONS}
@@ -42,6 +43,17 @@ class Deferred:
     kind: str
     key: Any
     extra: dict = field(default_factory=dict)
+
+
+class PageRow(NamedTuple):
+    """What references and translation lists show of a related page."""
+
+    pk: int
+    title: str
+    url_path: str
+    locale_id: int
+    translation_key: UUID
+    content_type_id: int
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,7 @@ class Batch:
         self.resources = resources
         self._wanted: dict[str, list[Deferred]] = defaultdict(list)
         self._page_keys: set[UUID] = set()
-        self._pages: dict[UUID, list[Page]] | None = None
+        self._pages: dict[UUID, list[PageRow]] | None = None
 
     # -- placeholders ----------------------------------------------------------------
 
@@ -181,17 +193,17 @@ class Batch:
         self._wanted.clear()
         return _fill(data, values)
 
-    def _visible_pages(self) -> dict[UUID, list[Page]]:
+    def _visible_pages(self) -> dict[UUID, list[PageRow]]:
         """Visible pages (all locales) of every translation key a related page or a
-        listed page's translations need, by key."""
+        listed page's translations need, by key; as rows, not pages (a list links
+        about a hundred of them, and building Page objects cost more than the query)."""
         if self._pages is None:
             self._pages = defaultdict(list)
             pages = visible_pages(
                 Page.objects.filter(translation_key__any_of=list(self._page_keys))
             )
-            for page in pages.only(
-                "id", "title", "url_path", "locale_id", "translation_key", "content_type_id"
-            ):
+            for row in pages.values_list(*PageRow._fields):
+                page = PageRow(*row)
                 self._pages[page.translation_key].append(page)
         return self._pages
 
@@ -271,7 +283,9 @@ class Batch:
                     {
                         "locale": language_code_for(other.locale_id),
                         "id": other.pk,
-                        "url": other.get_full_url(self.request) if model is Page else None,
+                        "url": page_full_url(self.request, other.url_path)
+                        if model is Page
+                        else None,
                         "api_url": api_url(self.request, resource, other.pk),
                     }
                     for other in siblings[slot.key.translation_key]
@@ -279,8 +293,8 @@ class Batch:
                 ]
         return out
 
-    def _resource_of(self, obj: Model) -> str | None:
-        if isinstance(obj, Page) and type(obj) is Page:
+    def _resource_of(self, obj: Model | PageRow) -> str | None:
+        if isinstance(obj, PageRow) or type(obj) is Page:
             model = ContentType.objects.get_for_id(obj.content_type_id).model_class()
         else:
             model = type(obj)
@@ -321,13 +335,13 @@ class Batch:
             out[id(slot)] = self._page_ref(page, slot.extra) if page else None
         return out
 
-    def _page_ref(self, page: Page, extra: dict) -> dict:
+    def _page_ref(self, page: PageRow, extra: dict) -> dict:
         resource = self._resource_of(page)
         return {
             "id": page.pk,
             "title": page.title,
             "locale": language_code_for(page.locale_id),
-            "url": page.get_full_url(self.request),
+            "url": page_full_url(self.request, page.url_path),
             "api_url": api_url(self.request, resource, page.pk) if resource else None,
             **extra,
         }
