@@ -12,6 +12,7 @@ from typing import Any, Literal
 from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -121,10 +122,11 @@ class Resource:
             Q(locale=locale) | (Q(locale=fallback) & ~Q(translation_key__in=translated))
         )
 
-    def fetch(self, queryset: QuerySet) -> QuerySet:
-        return queryset.select_related("locale", *self.select_related).prefetch_related(
-            *self.prefetch_related
-        )
+    def fetch(self, queryset: QuerySet) -> list[Model]:
+        """The items with their related rows (``prefetch_related``), one query per relation."""
+        items = list(queryset.select_related("locale", *self.select_related))
+        fetch_related(items, self.prefetch_related)
+        return items
 
     def fetch_one(self, queryset: QuerySet) -> QuerySet:
         """For a detail: its related rows are prefetched only when its response is built."""
@@ -203,7 +205,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
             ordering = getattr(params, "ordering", None)
             queryset = queryset.order_by(*resource.order_by(ordering), "pk")
             count = cached_count(queryset, [name])
-            page = list(resource.fetch(queryset)[params.offset : params.offset + params.limit])
+            page = resource.fetch(queryset[params.offset : params.offset + params.limit])
             batch = Batch(request, locale, resources)
             items = []
             for obj in page:
@@ -231,7 +233,7 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
             # response exists only for an item that was visible when it was built, and
             # every change that could hide it retires the cache entry.
             obj = get_obj()
-            prefetch_related_objects([obj], *resource.prefetch_related)
+            fetch_related([obj], resource.prefetch_related)
             batch = Batch(request, obj.locale, resources)
             return batch.resolve(serialize_detail(obj, batch))
 
@@ -268,6 +270,44 @@ def register(router: Router, resource: Resource, resources: dict[type, str]) -> 
         if not matches:
             raise HttpError(404, f"No {resource.model._meta.verbose_name} with slug “{slug}”.")
         return detail_response(request, lambda: matches[0])
+
+
+def fetch_related(items: list[Model], lookups: Iterable[Prefetch | str]) -> None:
+    """Prefetch ``lookups`` for ``items``; an inline panel's rows are kept where the
+    page's own in-memory relations live.
+
+    A page's inline rows are modelcluster relations, which read those rows first (a
+    preview's unsaved rows live there too). Django's ``prefetch_related`` instead cloned a
+    queryset and built a related manager per item and relation, which took longer than the
+    query: 80 of each for a list of 20 publications.
+    """
+    if not items:
+        return
+    rest = []
+    by_pk = {item.pk: item for item in items}
+    for lookup in lookups:
+        relation = _child_relation(type(items[0]), lookup)
+        if relation is None:
+            rest.append(lookup)
+            continue
+        rows: dict[Any, list[Model]] = {pk: [] for pk in by_pk}
+        key = relation.field.attname
+        for row in lookup.queryset.filter(**{f"{key}__any_of": list(by_pk)}):
+            rows[getattr(row, key)].append(row)
+        for pk, item in by_pk.items():
+            item.__dict__.setdefault("_cluster_related_objects", {})[lookup.prefetch_to] = rows[pk]
+    if rest:
+        prefetch_related_objects(items, *rest)
+
+
+def _child_relation(model: type[Model], lookup: Prefetch | str):
+    """The modelcluster child relation ``lookup`` prefetches, if it is one."""
+    if not (isinstance(lookup, Prefetch) and lookup.queryset is not None):
+        return None
+    if not issubclass(model, ClusterableModel):
+        return None
+    relations = get_all_child_relations(model)
+    return next((rel for rel in relations if rel.get_accessor_name() == lookup.prefetch_to), None)
 
 
 def inline_rows(name: str, model: type[Model], *related: str) -> Prefetch:
