@@ -15,8 +15,8 @@ from wagtail.search.models import IndexEntry
 
 from directory.models import Person
 from projects.models import ProjectPage
-from search.backends import language_marker
-from search.results import run_search
+from search.backends import backend_for_language, language_marker
+from search.results import run_search, search_terms, visible_in
 from tests.helpers import text
 from tests.search_relevance import ENGLISH, GERMAN
 
@@ -277,6 +277,33 @@ def test_publishing_a_page_rewrites_no_other_index_entry(make_project):
     assert project_entries().get(object_id=str(first.pk)).title_norm == 1.0
     # A long title weighs less per word than the average one, as in Wagtail's ranking.
     assert project_entries().get(object_id=str(second.pk)).title_norm < 1.0
+
+
+@postgres_index
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", [0, 2, 3, 8])
+def test_hidden_pages_among_the_best_neither_show_nor_push_visible_ones_out(
+    make_project, de, hidden
+):
+    """The best entries of the language are ranked first and checked for visibility
+    afterwards (``ranked_page_ids``): the hits must still be the best visible pages, also
+    when the best candidates are hidden, and the count must count visible pages only."""
+    for number in range(8):
+        words = " ".join(["Zitronenfalter"] * (8 - number))
+        make_project(slug=f"falter-{number}", title=f"Falter {number}", teaser=words)
+    backend = backend_for_language("de")
+    terms = search_terms("Zitronenfalter")
+    best_first = [pk for pk, _ in backend._ranked(backend._any_word_entries(terms, None), 100)]
+    assert len(best_first) == 8
+    Page.objects.filter(pk__in=best_first[:hidden]).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    visible = best_first[hidden:]
+    limit = 2  # the first CANDIDATES × 2 = 4 entries are checked, then the rest
+    assert backend.ranked_page_ids(terms, visible_in(de), limit) == visible[:limit]
+    assert backend.ranked_page_ids(terms, visible_in(de), 20) == visible
+    assert backend.count_pages(terms, visible_in(de), limit) == min(limit, len(visible))
+    assert backend.count_pages(terms, visible_in(de), 20) == len(visible)
 
 
 @postgres_index
