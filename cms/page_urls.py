@@ -13,6 +13,8 @@ from functools import cache
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
@@ -44,6 +46,13 @@ def _serve_prefix(language_code: str, script_prefix: str, urlconf: str | None) -
             return reverse("wagtail_serve", args=("",), urlconf=urlconf)
         except NoReverseMatch:
             return None
+
+
+@receiver(setting_changed)
+def _forget_prefixes(setting: str, **kwargs) -> None:
+    """Settings that change what the serve view reverses to (tests override them)."""
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE", "WAGTAIL_CONTENT_LANGUAGES"}:
+        _serve_prefix.cache_clear()
 
 
 def _served_path(language_code: str, relative: str) -> str | None:
