@@ -265,13 +265,9 @@ def _postgres_backend_class():
             was a third of the query). Otherwise, or when too few of them are visible, the
             matches are ranked among ``pages`` only.
             """
-            if self.language:
-                wanted = limit * self.CANDIDATES
-                with match_by_index(pages.db, bitmaps_only=True):
-                    ranked = self._ranked(self._any_word_entries(terms, None), wanted)
-                hits = _visible_among(pages, ranked)
-                if len(hits) >= limit or len(ranked) < wanted:
-                    return hits[:limit]
+            hits = self._decided_by_candidates(terms, pages, limit, ranked=True)
+            if hits is not None:
+                return hits[:limit]
             with match_by_index(pages.db):
                 entries = self._any_word_entries(terms, pages)
                 return [page_id for page_id, _ in self._ranked(entries, limit)]
@@ -285,16 +281,30 @@ def _postgres_backend_class():
             way PostgreSQL stops at ``limit``: the marker keeps the other language's entries
             out (counting every match took up to 150 ms at 100,000 pages).
             """
-            if self.language:
-                wanted = limit * self.CANDIDATES
-                with match_by_index(pages.db, bitmaps_only=True):
-                    entries = self._any_word_entries(terms, None)
-                    found = list(entries.values_list("page_id", "content_type_id")[:wanted])
-                hits = _visible_among(pages, found)
-                if len(hits) >= limit or len(found) < wanted:
-                    return min(len(hits), limit)
+            hits = self._decided_by_candidates(terms, pages, limit, ranked=False)
+            if hits is not None:
+                return min(len(hits), limit)
             with match_by_index(pages.db):
                 return self._any_word_entries(terms, pages).values("pk")[:limit].count()
+
+        def _decided_by_candidates(
+            self, terms: str, pages: QuerySet, limit: int, *, ranked: bool
+        ) -> list[int] | None:
+            """Ids of ``pages`` among the first ``CANDIDATES × limit`` matching entries of
+            the backend's language (best first when ``ranked``), in that order; ``None``
+            when they cannot decide: no language, or fewer than ``limit`` of them visible
+            while more entries match."""
+            if not self.language:
+                return None
+            wanted = limit * self.CANDIDATES
+            with match_by_index(pages.db, bitmaps_only=True):
+                entries = self._any_word_entries(terms, None)
+                if ranked:
+                    found = self._ranked(entries, wanted)
+                else:
+                    found = list(entries.values_list("page_id", "content_type_id")[:wanted])
+            hits = _visible_among(pages, found)
+            return hits if len(hits) >= limit or len(found) < wanted else None
 
         @staticmethod
         def _ranked(entries: QuerySet, limit: int) -> list[tuple[int, int]]:
