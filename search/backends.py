@@ -31,6 +31,7 @@ from modelsearch.backends.database import SearchBackend as database_backend
 from wagtail.search.backends import get_search_backend
 
 from cms.i18n import language_code_for
+from cms.indexing import related_text_once
 
 
 def language_of(obj) -> str | None:
@@ -225,8 +226,9 @@ def _postgres_backend_class():
             by_language = defaultdict(list)
             for obj in objs:
                 by_language[language_of(obj)].append(obj)
-            for language, group in by_language.items():
-                BatchIndex(self.backend.for_language(language)).add_items(model, group)
+            with related_text_once():
+                for language, group in by_language.items():
+                    BatchIndex(self.backend.for_language(language)).add_items(model, group)
 
     class LocalizedPostgresSearchBackend(PostgresSearchBackend):
         index_class = LocalizedPostgresIndex
@@ -322,10 +324,25 @@ def _visible_among(pages: QuerySet, entries: list[tuple[int, int]]) -> list[int]
     return [page_id for page_id, key in entries if (page_id, key) in visible]
 
 
+def _reading_related_text_once(backend_class: type) -> type:
+    """``backend_class`` (one of modelsearch's database backends) with an index that reads
+    each page's related text once per batch (``cms.indexing.related_text_once``)."""
+
+    class Index(backend_class.index_class):
+        def add_items(self, model, objs):
+            with related_text_once():
+                super().add_items(model, objs)
+
+    class Backend(backend_class):
+        index_class = Index
+
+    return Backend
+
+
 def SearchBackend(params):
     if connection.vendor == "postgresql":
         return _postgres_backend_class()(params)
-    return database_backend(params)
+    return _reading_related_text_once(type(database_backend(params)))(params)
 
 
 def backend_for_language(language: str):
