@@ -8,3 +8,6 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from search import checks  # noqa: F401  (registers the system check)
+        from search.signal_handlers import register
+
+        register()

@@ -8,13 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import IntegerField
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from modelsearch import index
 from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
 from directory.models import Person
-from projects.models import ProjectPage
+from districts.models import DistrictPage
+from projects.models import ProjectDistrict, ProjectPage
 from search.backends import backend_for_language, language_marker
 from search.results import run_search, search_terms, visible_in
 from tests.helpers import text
@@ -375,6 +378,29 @@ def test_rebuild_command_shows_progress(capsys):
     out = capsys.readouterr().out
     assert "[##############################]" in out
     assert "projects.ProjectPage" in out
+
+
+@pytest.mark.django_db
+def test_indexing_reads_each_relation_once(thilik):
+    """Wagtail's indexers read every search field once per vector they build: a page's
+    districts were queried five times per indexing on PostgreSQL, three on SQLite."""
+    with CaptureQueriesContext(connection) as queries:
+        get_search_backend().add(thilik)
+    district_reads = [q for q in queries if 'FROM "projects_projectdistrict"' in q["sql"]]
+    assert len(district_reads) == 1
+
+
+@pytest.mark.django_db
+def test_publishing_other_districts_updates_the_index(
+    client, thilik, django_capture_on_commit_callbacks
+):
+    """The index holds the districts the page is published with, not the ones before."""
+    gotha = DistrictPage.objects.get(locale=thilik.locale, ags="16067")
+    thilik.district_links = [ProjectDistrict(district=gotha)]
+    with django_capture_on_commit_callbacks(execute=True):
+        thilik.save_revision().publish()
+    assert "thilik" in slugs(client.get("/de/suche/?q=16067"))
+    assert "thilik" not in slugs(client.get("/de/suche/?q=16077"))
 
 
 @pytest.mark.django_db
