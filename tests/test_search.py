@@ -17,7 +17,7 @@ from wagtail.search.models import IndexEntry
 
 from directory.models import Person
 from districts.models import DistrictPage
-from projects.models import ProjectDistrict, ProjectPage
+from projects.models import ProjectDistrict, ProjectPage, ProjectPerson
 from search.backends import backend_for_language, language_marker
 from search.results import run_search, search_terms, visible_in
 from tests.helpers import text
@@ -401,6 +401,34 @@ def test_publishing_other_districts_updates_the_index(
         thilik.save_revision().publish()
     assert "thilik" in slugs(client.get("/de/suche/?q=16067"))
     assert "thilik" not in slugs(client.get("/de/suche/?q=16077"))
+
+
+@pytest.mark.django_db
+def test_renaming_a_person_updates_the_pages_that_name_them(
+    client, thilik, de, django_capture_on_commit_callbacks
+):
+    person = Person.objects.create(locale=de, given_name="Erika", family_name="Zwischenname")
+    thilik.people.add(ProjectPerson(person=person))
+    with django_capture_on_commit_callbacks(execute=True):
+        thilik.save_revision().publish()
+    assert "thilik" in slugs(client.get("/de/suche/?q=Zwischenname"))
+
+    person.family_name = "Nachname"
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    assert "thilik" in slugs(client.get("/de/suche/?q=Nachname"))
+    assert "thilik" not in slugs(client.get("/de/suche/?q=Zwischenname"))
+
+
+@pytest.mark.django_db
+def test_renaming_a_district_updates_the_pages_that_link_to_it(
+    client, thilik, django_capture_on_commit_callbacks
+):
+    district = DistrictPage.objects.get(locale=thilik.locale, ags="16077")
+    district.title = "Skatstadtland"
+    with django_capture_on_commit_callbacks(execute=True):
+        district.save_revision().publish()
+    assert "thilik" in slugs(client.get("/de/suche/?q=Skatstadtland"))
 
 
 @pytest.mark.django_db
