@@ -404,7 +404,7 @@ def test_publishing_other_districts_updates_the_index(
 
 
 @pytest.mark.django_db
-def test_renaming_a_person_updates_the_pages_that_name_them(
+def test_renaming_or_deleting_a_person_updates_the_pages_that_named_them(
     client, thilik, de, django_capture_on_commit_callbacks
 ):
     person = Person.objects.create(locale=de, given_name="Erika", family_name="Zwischenname")
@@ -418,6 +418,10 @@ def test_renaming_a_person_updates_the_pages_that_name_them(
         person.save()
     assert "thilik" in slugs(client.get("/de/suche/?q=Nachname"))
     assert "thilik" not in slugs(client.get("/de/suche/?q=Zwischenname"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person.delete()
+    assert "thilik" not in slugs(client.get("/de/suche/?q=Nachname"))
 
 
 @pytest.mark.django_db
