@@ -37,10 +37,11 @@ def related_text(page, relation: str, target: str, attrs: Iterable[str]) -> str:
     Lets a search for a person, organisation, district, key or topic find the pages that
     name it, e.g. “Stefan Huber” or “16053”.
     """
+    attrs = tuple(attrs)
     remembered = _remembered.get()
     if remembered is None or page.pk is None:
         return _related_text(page, relation, target, attrs)
-    key = (page._meta.label, page.pk, relation, target, tuple(attrs))
+    key = (page._meta.label, page.pk, relation, target, attrs)
     if key not in remembered:
         remembered[key] = _related_text(page, relation, target, attrs)
     return remembered[key]

@@ -7,6 +7,7 @@ backend is used unchanged: it has no language stemmers.
 """
 
 import copy
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -324,6 +325,7 @@ def _visible_among(pages: QuerySet, entries: list[tuple[int, int]]) -> list[int]
     return [page_id for page_id, key in entries if (page_id, key) in visible]
 
 
+@functools.cache
 def _reading_related_text_once(backend_class: type) -> type:
     """``backend_class`` (one of modelsearch's database backends) with an index that reads
     each page's related text once per batch (``cms.indexing.related_text_once``)."""

@@ -24,6 +24,7 @@ from syndication.registry import MODELS, resource_for
 # Resources whose names are part of the index text of the pages that link to them.
 NAMED_IN_PAGES = ("people", "organisations", "topics", "series", "districts")
 CHUNK = 200
+Kind = ChangeEvent.Kind
 
 
 def reindex_published_page(sender, instance: Page, **kwargs) -> None:
@@ -50,11 +51,10 @@ def pages_naming(model: type[Model], translation_key: str) -> list[int]:
 
 def reindex_after_change(sender, event: ChangeEvent, **kwargs) -> None:
     """After a person, organisation, topic, series or district changed, index the pages
-    that name it again, or a search for its new name would not find them."""
-    if event.resource in NAMED_IN_PAGES and event.kind != ChangeEvent.Kind.DELETED:
-        ids = pages_naming(apps.get_model(MODELS[event.resource]), event.translation_key)
-        if ids:
-            reindex_pages.enqueue(ids)
+    that name it again, or a search for its new name would not find them (a move changes
+    no name)."""
+    if event.resource in NAMED_IN_PAGES and event.kind not in (Kind.DELETED, Kind.MOVED):
+        reindex_pages_naming.enqueue(MODELS[event.resource], str(event.translation_key))
 
 
 def reindex_after_delete(sender, instance: Model, **kwargs) -> None:
@@ -65,6 +65,13 @@ def reindex_after_delete(sender, instance: Model, **kwargs) -> None:
         ids = pages_naming(type(instance), instance.translation_key)
         if ids:
             transaction.on_commit(lambda: reindex_pages.enqueue(ids))
+
+
+@task()
+def reindex_pages_naming(model_label: str, translation_key: str) -> None:
+    """Index the pages that name any translation of an object again; the lookup runs in
+    the task, so a failure is the task's and never the editor's request's."""
+    reindex_pages.call(pages_naming(apps.get_model(model_label), translation_key))
 
 
 @task()

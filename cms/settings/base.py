@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "districts",
     "projects",
     "publications",
-    "search",
     "importer",
     "syndication",
+    # After syndication: its receivers of change_recorded (webhooks, purges) run before
+    # search's, which may index many pages inline.
+    "search",
     "cms",
     "wagtail_localize",
     "wagtail_localize.locales",
