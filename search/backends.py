@@ -86,6 +86,7 @@ def match_by_index(using: str, *, bitmaps_only: bool = False) -> Iterator[None]:
         yield
 
 
+@functools.cache
 def _postgres_backend_class():
     from django.contrib.postgres.search import SearchQuery, SearchVectorField
     from modelsearch.backends.database.postgres.postgres import (
@@ -227,9 +228,8 @@ def _postgres_backend_class():
             by_language = defaultdict(list)
             for obj in objs:
                 by_language[language_of(obj)].append(obj)
-            with related_text_once():
-                for language, group in by_language.items():
-                    BatchIndex(self.backend.for_language(language)).add_items(model, group)
+            for language, group in by_language.items():
+                BatchIndex(self.backend.for_language(language)).add_items(model, group)
 
     class LocalizedPostgresSearchBackend(PostgresSearchBackend):
         index_class = LocalizedPostgresIndex
@@ -327,8 +327,9 @@ def _visible_among(pages: QuerySet, entries: list[tuple[int, int]]) -> list[int]
 
 @functools.cache
 def _reading_related_text_once(backend_class: type) -> type:
-    """``backend_class`` (one of modelsearch's database backends) with an index that reads
-    each page's related text once per batch (``cms.indexing.related_text_once``)."""
+    """``backend_class`` (ours on PostgreSQL, modelsearch's on other databases) with an
+    index that reads each page's related text once per batch
+    (``cms.indexing.related_text_once``)."""
 
     class Index(backend_class.index_class):
         def add_items(self, model, objs):
@@ -343,8 +344,10 @@ def _reading_related_text_once(backend_class: type) -> type:
 
 def SearchBackend(params):
     if connection.vendor == "postgresql":
-        return _postgres_backend_class()(params)
-    return _reading_related_text_once(type(database_backend(params)))(params)
+        backend_class = _postgres_backend_class()
+    else:
+        backend_class = type(database_backend(params))
+    return _reading_related_text_once(backend_class)(params)
 
 
 def backend_for_language(language: str):
