@@ -3,7 +3,6 @@
 import datetime
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
 from cms.api.resources import (
@@ -16,7 +15,7 @@ from cms.api.resources import (
     page_links,
     translation_key_of,
 )
-from cms.api.schemas import Block, DistrictRef, Document, Image, Item, PageItem, Ref
+from cms.api.schemas import Block, DistrictRef, Document, Image, Item, PageItem, Ref, Schema
 from cms.api.serialize import Batch
 from directory.api import TopicRef, topic_refs
 from directory.models import Topic

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 from wagtail.api.v2.utils import get_full_url
@@ -19,7 +19,7 @@ from wagtail.models import Page
 from cms.api.openapi import DescribedAPI
 from cms.api.resources import BadParameter, aware, locale_for, register, reject_unknown_params
 from cms.api.responses import cached_response
-from cms.api.schemas import LocaleCode, Problem
+from cms.api.schemas import LocaleCode, Problem, Schema
 from cms.api.serialize import api_url
 from directory.api import resources as directory_resources
 from districts.api import resource as district_resource

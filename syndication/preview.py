@@ -16,13 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 from wagtail.api.v3.errors import problem_response
 from wagtail_headless_preview.models import PagePreview
 
 from cms.api.resources import Resource, reject_unknown_params
-from cms.api.schemas import Problem
+from cms.api.schemas import Problem, Schema
 from cms.api.serialize import Batch
 from districts.api import DistrictDetail
 from districts.api import resource as district_resource

@@ -13,14 +13,14 @@ from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_o
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from modelcluster.models import ClusterableModel, get_all_child_relations
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 from wagtail.api.v2.utils import get_full_url
 from wagtail.models import Locale, Page, TranslatableMixin
 
 from cms.api.responses import cached_response
-from cms.api.schemas import Listing, LocaleCode, Problem, Timestamp, aware
+from cms.api.schemas import Listing, LocaleCode, Problem, Schema, Timestamp, aware
 from cms.api.serialize import Batch, PageKey, api_url
 from cms.api.visibility import visible_pages
 from cms.i18n import locale_by_code
