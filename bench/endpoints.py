@@ -24,7 +24,7 @@ from projects.models import ProjectPage
 from publications.models import PublicationPage
 from syndication.models import ChangeEvent
 
-# Cold pools are cut to this length: more than any cold run gets through here.
+# Cold pools are cut to this length; a cold run that gets through its pool ends early.
 POOL = 4000
 WARM_URLS = 10
 STOCK_API = "/api/v2/pages/?type=publications.PublicationPage&fields=*&limit=20"

@@ -90,8 +90,10 @@ class Gunicorn:
         timeout: float = 120,
         start_timeout: float = 90,
         extra_args: list[str] | None = None,
+        app: str = "cms.wsgi",
     ) -> None:
         self.env = env
+        self.app = app
         self.workers = workers
         self.settings = settings
         self.threads = threads
@@ -135,7 +137,7 @@ class Gunicorn:
         self._log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         command = [
             *gunicorn_command(),
-            "cms.wsgi",
+            self.app,
             "--bind",
             f"fd://{sock.fileno()}",
             "--workers",
