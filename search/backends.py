@@ -70,23 +70,30 @@ def match_by_index(using: str, *, bitmaps_only: bool = False) -> Iterator[None]:
     expected thousands of matches early on, walked the content-type index through all
     105,000 entries and found none (62 ms at 100,000 pages; 5 ms from the GIN bitmaps).
     Queries that join pages need their b-tree indexes and keep them.
+
+    A disabled plan still counts as costing 10^10, which switches JIT compilation on (130 ms
+    of compiling for a 4 ms query), so JIT is off too.
+
+    The block is for reading: it ends by rolling its transaction (or, inside another one,
+    its savepoint) back, which is what ends the settings. Committed, they would outlast a
+    savepoint and slow every later query of the outer transaction.
     """
     database = connections[using]
     if database.vendor != "postgresql":
         yield
         return
+    settings = {"enable_seqscan": "off", "jit": "off"}
+    if bitmaps_only:
+        settings["enable_indexscan"] = "off"
     with transaction.atomic(using=using):
         with database.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            if bitmaps_only:
-                cursor.execute("SET LOCAL enable_indexscan = off")
-            # A disabled plan still counts as costing 10^10, which switches JIT compilation
-            # on: 130 ms of compiling for a 4 ms query.
-            cursor.execute("SET LOCAL jit = off")
+            # One round trip; ``is_local`` keeps each setting to this transaction.
+            calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+            cursor.execute(f"SELECT {calls}", [item for pair in settings.items() for item in pair])
         yield
+        transaction.set_rollback(True, using=using)
 
 
-@functools.cache
 def _postgres_backend_class():
     from django.contrib.postgres.search import SearchQuery, SearchVectorField
     from modelsearch.backends.database.postgres.postgres import (
@@ -325,7 +332,6 @@ def _visible_among(pages: QuerySet, entries: list[tuple[int, int]]) -> list[int]
     return [page_id for page_id, key in entries if (page_id, key) in visible]
 
 
-@functools.cache
 def _reading_related_text_once(backend_class: type) -> type:
     """``backend_class`` (ours on PostgreSQL, modelsearch's on other databases) with an
     index that reads each page's related text once per batch
@@ -342,12 +348,17 @@ def _reading_related_text_once(backend_class: type) -> type:
     return Backend
 
 
-def SearchBackend(params):
+@functools.cache
+def _backend_class() -> type:
+    """Built once: ``get_search_backend()`` runs three times per search page, and asking
+    modelsearch which database backend applies means building one."""
     if connection.vendor == "postgresql":
-        backend_class = _postgres_backend_class()
-    else:
-        backend_class = type(database_backend(params))
-    return _reading_related_text_once(backend_class)(params)
+        return _reading_related_text_once(_postgres_backend_class())
+    return _reading_related_text_once(type(database_backend({})))
+
+
+def SearchBackend(params):
+    return _backend_class()(params)
 
 
 def backend_for_language(language: str):
