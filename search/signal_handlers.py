@@ -19,7 +19,7 @@ from wagtail.signals import page_published
 
 from syndication.events import change_recorded
 from syndication.models import ChangeEvent
-from syndication.registry import MODELS, resource_for
+from syndication.registry import MODELS
 
 # Resources whose names are part of the index text of the pages that link to them.
 NAMED_IN_PAGES = ("people", "organisations", "topics", "series", "districts")
@@ -61,10 +61,9 @@ def reindex_after_delete(sender, instance: Model, **kwargs) -> None:
     """Before one of them is deleted, note the pages that name it, and index them again
     once the deletion commits, or a search for a deleted person's name would still find
     them. The reference index forgets those links with the deletion."""
-    if resource_for(instance) in NAMED_IN_PAGES:
-        ids = pages_naming(type(instance), instance.translation_key)
-        if ids:
-            transaction.on_commit(lambda: reindex_pages.enqueue(ids))
+    ids = pages_naming(type(instance), instance.translation_key)
+    if ids:
+        transaction.on_commit(lambda: reindex_pages.enqueue(ids))
 
 
 @task()
@@ -89,4 +88,9 @@ def reindex_pages(page_ids: list[int]) -> None:
 def register() -> None:
     page_published.connect(reindex_published_page, dispatch_uid="search.reindex_published_page")
     change_recorded.connect(reindex_after_change, dispatch_uid="search.reindex_after_change")
-    pre_delete.connect(reindex_after_delete, dispatch_uid="search.reindex_after_delete")
+    for resource in NAMED_IN_PAGES:
+        pre_delete.connect(
+            reindex_after_delete,
+            sender=MODELS[resource],
+            dispatch_uid=f"search.reindex_after_delete.{resource}",
+        )
