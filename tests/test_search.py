@@ -18,7 +18,7 @@ from wagtail.search.models import IndexEntry
 from directory.models import Person
 from districts.models import DistrictPage
 from projects.models import ProjectDistrict, ProjectPage, ProjectPerson
-from search.backends import backend_for_language, language_marker
+from search.backends import backend_for_language, language_marker, match_by_index
 from search.results import run_search, search_terms, visible_in
 from tests.helpers import text
 from tests.search_relevance import ENGLISH, GERMAN
@@ -311,6 +311,31 @@ def test_hidden_pages_among_the_best_neither_show_nor_push_visible_ones_out(
 
 @postgres_index
 @pytest.mark.django_db
+def test_search_plans_its_own_queries_only():
+    """The site search turns table scans and JIT off for its index queries; after it, the
+    same transaction plans as before, with the settings it had made itself (a leaked
+    ``enable_seqscan = off`` would slow every later query of that transaction)."""
+    names = ["enable_seqscan", "enable_indexscan", "jit"]
+
+    def current() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [names])
+            return dict(cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    before = current()
+    assert before == {"enable_seqscan": "on", "enable_indexscan": "off", "jit": "on"}
+    with match_by_index("default"):
+        assert current() == {"enable_seqscan": "off", "enable_indexscan": "off", "jit": "off"}
+    assert current() == before
+    with match_by_index("default", bitmaps_only=True):
+        assert current() == {"enable_seqscan": "off", "enable_indexscan": "off", "jit": "off"}
+    assert current() == before
+
+
+@postgres_index
+@pytest.mark.django_db
 def test_page_entries_carry_their_language_marker_whoever_wrote_them(client, make_project, en):
     """The site search asks for its language's marker: an entry without it is never
     found, one with the wrong one leaks into the other language."""
@@ -425,7 +450,7 @@ def test_renaming_or_deleting_a_person_updates_the_pages_that_named_them(
 
 
 @pytest.mark.django_db
-def test_renaming_a_district_updates_the_pages_that_link_to_it(
+def test_renaming_or_deleting_a_district_updates_the_pages_that_link_to_it(
     client, thilik, django_capture_on_commit_callbacks
 ):
     district = DistrictPage.objects.get(locale=thilik.locale, ags="16077")
@@ -433,6 +458,11 @@ def test_renaming_a_district_updates_the_pages_that_link_to_it(
     with django_capture_on_commit_callbacks(execute=True):
         district.save_revision().publish()
     assert "thilik" in slugs(client.get("/de/suche/?q=Skatstadtland"))
+
+    # Wagtail deletes pages as a tree, by their base rows.
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=district.pk).delete()
+    assert "thilik" not in slugs(client.get("/de/suche/?q=Skatstadtland"))
 
 
 @pytest.mark.django_db
