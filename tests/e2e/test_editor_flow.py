@@ -114,7 +114,14 @@ def create_project(editor: Page, site: Site) -> int:
     (index,) = site.get_json(
         "/api/v2/pages/", type="projects.ProjectIndexPage", locale="de", limit=1
     )["items"]
+    # Wagtail notices edits (and autosaves them) only against a snapshot of the form it takes
+    # 2 s after the form appears: typed in before it, they would be part of the snapshot and
+    # never autosaved, and the wait for the autosave below would time out.
+    editor.add_init_script(
+        "document.addEventListener('w-unsaved:watch-edits', () => { window.e2eWatching = true })"
+    )
     editor.goto(f"/admin/pages/add/projects/projectpage/{index['id']}/")
+    editor.wait_for_function("() => window.e2eWatching === true")
     editor.locator("#id_title").fill(TITLE_DE)
     editor.locator("#id_acronym").fill(ACRONYM)
     for field, value in (("#id_start_date", "2024-03-01"), ("#id_end_date", "2027-02-28")):
@@ -142,7 +149,7 @@ def create_project(editor: Page, site: Site) -> int:
 
     editor.get_by_role("tab", name="SEO").click()
     editor.locator("#id_slug").fill(SLUG_DE)
-    # Wagtail autosaves a valid new page and then points the form at the page's edit view;
+    # Wagtail autosaves the new page and then points the form at the page's edit view;
     # saving while that first autosave is on its way would create the page a second time.
     editor.wait_for_function(
         """() => !document.querySelector("#w-autosave-indicator")
