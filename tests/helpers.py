@@ -119,3 +119,21 @@ def require_redis(url: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {url}")
         pytest.skip(f"Redis is not reachable at {url}")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file of ``../shared`` (the institute's reference material beside the project).
+
+    A clone on its own has none: the tests that read it skip there, except in CI, whose
+    checkout has it and where a missing file is a failure.
+    """
+    import os
+
+    import pytest
+
+    path = Path(settings.BASE_DIR).parent.joinpath("shared", *parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing (the reference material beside the project)")
+        pytest.skip(f"{path} is missing (the reference material beside the project)")
+    return path

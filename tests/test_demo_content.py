@@ -4,11 +4,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Locale, Page, Revision
 
+from cms.demo.districts import DISTRICTS, read_districts_csv
 from directory.models import Organisation, Person, Topic
 from districts.models import DistrictPage
 from projects.models import ProjectPage
 from publications.models import PublicationSeries
-from tests.helpers import text
+from tests.helpers import shared_path, text
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,25 @@ def test_unknown_district_kind_is_reported(tmp_path):
     with pytest.raises(CommandError, match="unknown district kind 'Bezirk'"):
         call_command("load_demo_content", districts_csv=str(csv_file))
     assert not DistrictPage.objects.filter(ags="16099").exists()
+
+
+def test_a_bad_value_in_the_district_csv_names_its_line(tmp_path):
+    csv_file = tmp_path / "kreise.csv"
+    csv_file.write_text(
+        "ags,name,kind,seat,valid_until,population,population_date,population_source\n"
+        "16098,Altkreis,Landkreis,Altstadt,,,,\n"
+        "16099,Neukreis,Landkreis,Neustadt,,viele,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"kreise\.csv, line 3: .*'viele'"):
+        call_command("load_demo_content", districts_csv=str(csv_file))
+    assert not DistrictPage.objects.filter(ags__in=["16098", "16099"]).exists()
+
+
+def test_the_built_in_districts_are_the_reference_list():
+    """``make run`` loads the built-in list, so that a clone works on its own; it must say
+    what the institute's reference list (``../shared/data``) says."""
+    assert list(DISTRICTS) == read_districts_csv(shared_path("data", "thueringen-kreise.csv"))
 
 
 def test_dev_admin_command_refuses_without_debug(settings):

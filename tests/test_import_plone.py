@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
 from django.core.management import call_command
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
@@ -20,10 +19,10 @@ from importer.models import ImportedItem
 from importer.readers import PloneExportReader
 from projects.models import ProjectIndexPage, ProjectPage
 from publications.models import PublicationPage
+from tests.helpers import shared_path
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "plone-export-samples"
 SITE = Path(__file__).parent / "fixtures" / "plone_site"
 UIDS = {
     "spw": f"{5:032x}",
@@ -54,14 +53,14 @@ def site_import(home):
 
 @pytest.mark.parametrize("sample", ["base", "multilingual"])
 def test_shared_samples_import_without_errors(home, sample):
-    report = run_import(SAMPLES / sample)
+    report = run_import(shared_path("plone-export-samples", sample))
     assert report.errors == []
     assert report.total("created") > 0
     assert not any(Page.find_problems())
 
 
 def test_base_sample_pages_assets_and_old_urls(client, home):
-    run_import(SAMPLES / "base")
+    run_import(shared_path("plone-export-samples", "base"))
     news = page_for("/bar/an-important-news")
     assert isinstance(news, StandardPage)
     assert news.get_parent().specific == page_for("/bar")
@@ -77,7 +76,7 @@ def test_base_sample_pages_assets_and_old_urls(client, home):
 
 
 def test_multilingual_sample_links_translations_and_skips_unknown_languages(home, en):
-    report = run_import(SAMPLES / "multilingual")
+    report = run_import(shared_path("plone-export-samples", "multilingual"))
     german = page_for("/de/a-folderish/a-page")
     english = page_for("/en/a-folderish/a-page")
     assert german.locale.language_code == "de" and english.locale == en

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.models import Page
@@ -19,6 +18,7 @@ from importer.mapping import load_mapping
 from importer.models import ImportedItem
 from importer.readers import JSONListReader, PloneExportReader, RestAPIReader
 from projects.models import ProjectPage
+from tests.helpers import shared_path
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_bad_input_is_reported_per_item_and_the_run_goes_on(home, tmp_path):
 def test_plone_exportimport_zip_file(home, tmp_path):
     import shutil
 
-    sample = Path(settings.BASE_DIR).parent / "shared" / "plone-export-samples" / "base"
+    sample = shared_path("plone-export-samples", "base")
     archive = Path(shutil.make_archive(str(tmp_path / "export"), "zip", sample.parent, sample.name))
     report = run(PloneExportReader(archive))
     assert report.errors == [] and report.total("created") == 8

@@ -5,8 +5,7 @@ changes nothing. English versions go through wagtail-localize's own PO export/im
 same path an editor's uploaded PO file takes.
 """
 
-import csv
-import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.demo import content as demo
+from cms.demo.districts import DISTRICTS, District, read_districts_csv
 from cms.demo.roles import ensure_roles
 from cms.demo.text import Glossary, T
 from cms.models import FooterLinks
@@ -32,7 +32,6 @@ from publications.models import (
     PublicationSeries,
 )
 
-DEFAULT_DISTRICTS_CSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "thueringen-kreise.csv"
 UMLAUTS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
@@ -43,29 +42,28 @@ def german_slug(name: str) -> str:
     return slugify(name.translate(UMLAUTS))
 
 
-KIND_FROM_CSV = {"Landkreis": "landkreis", "kreisfreie Stadt": "kreisfreie_stadt"}
-
-
 class Command(BaseCommand):
     help = "Load the IKPE demo content (German, with English translations). Safe to run twice."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--districts-csv",
-            default=str(DEFAULT_DISTRICTS_CSV),
-            help="CSV of Thuringian districts (ags,name,kind,seat,valid_until,population,…).",
+            type=Path,
+            help=(
+                "CSV of districts (ags,name,kind,seat,valid_until,population,…) to load instead "
+                "of Thuringia's built-in list."
+            ),
         )
 
     def handle(self, *args, **options):
-        csv_path = Path(options["districts_csv"])
-        if not csv_path.is_file():
-            raise CommandError(f"District CSV not found: {csv_path}")
+        csv_path = options["districts_csv"]
+        districts = read_districts_csv(Path(csv_path)) if csv_path else DISTRICTS
         self.glossary = Glossary()
         self.created = 0
         self.de = Locale.objects.get_or_create(language_code="de")[0]
         self.en = Locale.objects.get_or_create(language_code="en")[0]
         with transaction.atomic():
-            originals = self.load(csv_path)
+            originals = self.load(districts)
         for instance in originals:
             # One transaction each: wagtail-localize publishes on commit, and a publish
             # deferred past later tree changes would write stale tree counters back.
@@ -80,7 +78,7 @@ class Command(BaseCommand):
 
     # -- loading -------------------------------------------------------------------------
 
-    def load(self, csv_path: Path) -> list:
+    def load(self, districts: Sequence[District]) -> list:
         """Create the German originals; return them in the order they must be translated."""
         g = self.glossary
         topics = {
@@ -109,7 +107,7 @@ class Command(BaseCommand):
             home, PublicationIndexPage, demo.INDEXES["publications"]
         )
         district_index = self.index_page(home, DistrictIndexPage, demo.INDEXES["districts"])
-        districts = self.district_pages(district_index, csv_path)
+        districts = self.district_pages(district_index, districts)
         projects = [
             self.project(project_index, data, topics, people, orgs, districts)
             for data in demo.PROJECTS
@@ -179,51 +177,38 @@ class Command(BaseCommand):
         )
         return self.add_page(home, page)
 
-    def district_pages(self, index: Page, csv_path: Path) -> dict[str, DistrictPage]:
+    def district_pages(self, index: Page, districts: Sequence[District]) -> dict[str, DistrictPage]:
         g = self.glossary
         pages = {}
-        with csv_path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                kind = KIND_FROM_CSV.get(row["kind"])
-                if kind is None:
-                    raise CommandError(
-                        f"{csv_path}: unknown district kind {row['kind']!r} for {row['ags']}"
-                    )
-                name = row["name"]
-                valid_until = (
-                    datetime.date.fromisoformat(row["valid_until"]) if row["valid_until"] else None
-                )
-                page = DistrictPage(
-                    title=name,
-                    slug=german_slug(name),
-                    kind=kind,
-                    ags=row["ags"],
-                    seat=row["seat"],
-                    valid_until=valid_until,
-                    population=int(row["population"]) if row["population"] else None,
-                    population_date=(
-                        datetime.date.fromisoformat(row["population_date"])
-                        if row["population_date"]
-                        else None
-                    ),
-                    population_source=row["population_source"],
-                    profile=self.rich(self.district_profile(name, kind, row["seat"], valid_until)),
-                    status_note=(
-                        g(
-                            T(
-                                "Seit dem 1. Juli 2021 gehört Eisenach als Große Kreisstadt zum Wartburgkreis.",
-                                "Since 1 July 2021 Eisenach has belonged to the Wartburgkreis as a major district town.",
-                            )
+        for district in districts:
+            name, seat, valid_until = district.name, district.seat, district.valid_until
+            page = DistrictPage(
+                title=name,
+                slug=german_slug(name),
+                kind=district.kind,
+                ags=district.ags,
+                seat=seat,
+                valid_until=valid_until,
+                population=district.population,
+                population_date=district.population_date,
+                population_source=district.population_source,
+                profile=self.rich(self.district_profile(name, district.kind, seat, valid_until)),
+                status_note=(
+                    g(
+                        T(
+                            "Seit dem 1. Juli 2021 gehört Eisenach als Große Kreisstadt zum Wartburgkreis.",
+                            "Since 1 July 2021 Eisenach has belonged to the Wartburgkreis as a major district town.",
                         )
-                        if valid_until
-                        else ""
-                    ),
-                )
-                g.entries.setdefault(name, name)
-                g.entries.setdefault(page.slug, page.slug)
-                if row["seat"]:
-                    g.entries.setdefault(row["seat"], row["seat"])
-                pages[row["ags"]] = self.add_page(index, page)
+                    )
+                    if valid_until
+                    else ""
+                ),
+            )
+            g.entries.setdefault(name, name)
+            g.entries.setdefault(page.slug, page.slug)
+            if seat:
+                g.entries.setdefault(seat, seat)
+            pages[district.ags] = self.add_page(index, page)
         return pages
 
     def district_profile(self, name: str, kind: str, seat: str, valid_until) -> T:
