@@ -32,10 +32,20 @@ def _date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
 
 
+def _counted(population: int, date: str, article: str) -> dict:
+    """A population figure with its reference date and source (a German Wikipedia article)."""
+    return {
+        "population": population,
+        "population_date": _date(date),
+        "population_source": "https://de.wikipedia.org/wiki/" + article,
+    }
+
+
 CITY = KINDS["kreisfreie Stadt"]
 RURAL = KINDS["Landkreis"]
-WIKIPEDIA = "https://de.wikipedia.org/wiki/"
 
+# One district a line, as in the reference list.
+# fmt: off
 DISTRICTS: tuple[District, ...] = (
     District("16051", "Erfurt", CITY),
     District("16052", "Gera", CITY),
@@ -44,88 +54,25 @@ DISTRICTS: tuple[District, ...] = (
     District("16055", "Weimar", CITY),
     # Kreisfrei until 30 June 2021, since then part of the Wartburgkreis; ThILIK names it.
     District("16056", "Eisenach", CITY, valid_until=_date("2021-06-30")),
-    District(
-        "16061",
-        "Eichsfeld",
-        RURAL,
-        "Heilbad Heiligenstadt",
-        population=103441,
-        population_date=_date("2023-12-31"),
-        population_source=WIKIPEDIA + "Landkreis_Eichsfeld",
-    ),
+    District("16061", "Eichsfeld", RURAL, "Heilbad Heiligenstadt", **_counted(103441, "2023-12-31", "Landkreis_Eichsfeld")),
     District("16062", "Nordhausen", RURAL, "Nordhausen"),
-    District(
-        "16063",
-        "Wartburgkreis",
-        RURAL,
-        "Bad Salzungen",
-        population=154957,
-        population_date=_date("2024-12-31"),
-        population_source=WIKIPEDIA + "Wartburgkreis",
-    ),
+    District("16063", "Wartburgkreis", RURAL, "Bad Salzungen", **_counted(154957, "2024-12-31", "Wartburgkreis")),
     District("16064", "Unstrut-Hainich-Kreis", RURAL, "Mühlhausen/Thüringen"),
-    District(
-        "16065",
-        "Kyffhäuserkreis",
-        RURAL,
-        "Sondershausen",
-        population=73690,
-        population_date=_date("2022-12-31"),
-        population_source=WIKIPEDIA + "Kyffhäuserkreis",
-    ),
+    District("16065", "Kyffhäuserkreis", RURAL, "Sondershausen", **_counted(73690, "2022-12-31", "Kyffhäuserkreis")),
     District("16066", "Schmalkalden-Meiningen", RURAL, "Meiningen"),
     District("16067", "Gotha", RURAL, "Gotha"),
     District("16068", "Sömmerda", RURAL, "Sömmerda"),
     District("16069", "Hildburghausen", RURAL, "Hildburghausen"),
-    District(
-        "16070",
-        "Ilm-Kreis",
-        RURAL,
-        "Arnstadt",
-        population=106776,
-        population_date=_date("2022-12-31"),
-        population_source=WIKIPEDIA + "Ilm-Kreis",
-    ),
-    District(
-        "16071",
-        "Weimarer Land",
-        RURAL,
-        "Apolda",
-        population=82892,
-        population_date=_date("2023-12-31"),
-        population_source=WIKIPEDIA + "Landkreis_Weimarer_Land",
-    ),
+    District("16070", "Ilm-Kreis", RURAL, "Arnstadt", **_counted(106776, "2022-12-31", "Ilm-Kreis")),
+    District("16071", "Weimarer Land", RURAL, "Apolda", **_counted(82892, "2023-12-31", "Landkreis_Weimarer_Land")),
     District("16072", "Sonneberg", RURAL, "Sonneberg"),
     District("16073", "Saalfeld-Rudolstadt", RURAL, "Saalfeld/Saale"),
-    District(
-        "16074",
-        "Saale-Holzland-Kreis",
-        RURAL,
-        "Eisenberg",
-        population=83234,
-        population_date=_date("2022-12-31"),
-        population_source=WIKIPEDIA + "Saale-Holzland-Kreis",
-    ),
-    District(
-        "16075",
-        "Saale-Orla-Kreis",
-        RURAL,
-        "Schleiz",
-        population=79178,
-        population_date=_date("2022-12-31"),
-        population_source=WIKIPEDIA + "Saale-Orla-Kreis",
-    ),
+    District("16074", "Saale-Holzland-Kreis", RURAL, "Eisenberg", **_counted(83234, "2022-12-31", "Saale-Holzland-Kreis")),
+    District("16075", "Saale-Orla-Kreis", RURAL, "Schleiz", **_counted(79178, "2022-12-31", "Saale-Orla-Kreis")),
     District("16076", "Greiz", RURAL, "Greiz"),
-    District(
-        "16077",
-        "Altenburger Land",
-        RURAL,
-        "Altenburg",
-        population=88787,
-        population_date=_date("2022-12-31"),
-        population_source=WIKIPEDIA + "Landkreis_Altenburger_Land",
-    ),
+    District("16077", "Altenburger Land", RURAL, "Altenburg", **_counted(88787, "2022-12-31", "Landkreis_Altenburger_Land")),
 )
+# fmt: on
 
 
 def read_districts_csv(path: Path) -> list[District]:
