@@ -1,9 +1,11 @@
 """Helpers for reading responses; plain functions, imported by the test modules."""
 
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -106,34 +108,30 @@ def count_cache_calls(monkeypatch) -> list[str]:
     return calls
 
 
+def require(available: bool, reason: str) -> None:
+    """Skip where a tool or file is missing; in CI (``CI`` set), which provides them, fail
+    instead, so that a green CI run means every test ran."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
 def require_redis(url: str) -> None:
     """Skip without a Redis server at ``url``; in CI, which starts one, fail instead."""
-    import os
-
-    import pytest
     import redis
 
     try:
-        redis.Redis.from_url(url, socket_timeout=2).ping()
+        reachable = bool(redis.Redis.from_url(url, socket_timeout=2).ping())
     except redis.RedisError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {url}")
-        pytest.skip(f"Redis is not reachable at {url}")
+        reachable = False
+    require(reachable, f"Redis is not reachable at {url}")
 
 
 def shared_path(*parts: str) -> Path:
-    """A file of ``../shared`` (the institute's reference material beside the project).
-
-    A clone on its own has none: the tests that read it skip there, except in CI, whose
-    checkout has it and where a missing file is a failure.
-    """
-    import os
-
-    import pytest
-
+    """A file of ``../shared`` (the institute's reference material beside the project),
+    which a clone on its own doesn't have."""
     path = Path(settings.BASE_DIR).parent.joinpath("shared", *parts)
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing (the reference material beside the project)")
-        pytest.skip(f"{path} is missing (the reference material beside the project)")
+    require(path.exists(), f"{path} is missing (the reference material beside the project)")
     return path

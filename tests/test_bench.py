@@ -26,6 +26,7 @@ from projects.models import ProjectOrganisation, ProjectPage
 from publications.models import InterviewPage, PublicationPage
 from search.results import run_search
 from syndication.models import ChangeEvent
+from tests.helpers import require
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EXTRA_PAGES = 120
@@ -197,12 +198,8 @@ def test_a_postgres_database_with_tables_is_not_wiped_without_force():
 # -- a real run --------------------------------------------------------------------------
 
 
-def _wrk_or_skip() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("wrk is not installed (apt-get install wrk); the benchmark needs it")
-    pytest.skip("wrk is not installed")
+def _require_wrk() -> None:
+    require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
 
 
 def test_a_cold_run_is_not_held_up_by_connections_wrk_left_open():
@@ -211,7 +208,7 @@ def test_a_cold_run_is_not_held_up_by_connections_wrk_left_open():
     one, waits up to 2 s for the client to close it, and the other thread's requests
     waited behind: the cold API list at 1,000 pages had a p99 of 2–4 s, with no request
     taking the server more than 70 ms."""
-    _wrk_or_skip()
+    _require_wrk()
     with Gunicorn({}, app="tests.sleepy_wsgi:app") as server:
         urls = [f"{server.base_url}/{number}" for number in range(300)]
         result = run_wrk(urls, duration=10, connections=16, each_once=True)
@@ -222,7 +219,7 @@ def test_a_cold_run_is_not_held_up_by_connections_wrk_left_open():
 
 def test_a_quick_run_writes_the_table_csv_and_chart(tmp_path):
     """``python -m bench`` end to end on a tiny corpus: gunicorn, wrk, files."""
-    _wrk_or_skip()
+    _require_wrk()
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     out = tmp_path / "results"

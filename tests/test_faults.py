@@ -27,7 +27,7 @@ from django.test import RequestFactory
 from bench.server import Gunicorn
 from cms import errors
 from tests.admin_http import AdminSession
-from tests.helpers import german, text
+from tests.helpers import german, require, text
 from tests.live_servers import collected_static_root
 
 UNAVAILABLE_EN = "Temporarily unavailable"
@@ -110,13 +110,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _unavailable(reason: str) -> None:
-    """Skip where the tools are missing, but fail in CI, where they must be there."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 class PostgresCluster:
@@ -228,12 +221,15 @@ def stack(
             )
         bindir = _postgres_bindir()
         source = connection.settings_dict
-    if bindir is None:
-        _unavailable("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    if shutil.which("redis-server") is None or shutil.which("pg_dump") is None:
-        _unavailable("redis-server and pg_dump are needed")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        _unavailable("as root, initdb needs runuser to run as the postgres user")
+    require(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    require(
+        shutil.which("redis-server") is not None and shutil.which("pg_dump") is not None,
+        "redis-server and pg_dump are needed",
+    )
+    require(
+        os.geteuid() != 0 or shutil.which("runuser") is not None,
+        "as root, initdb needs runuser to run as the postgres user",
+    )
 
     cluster = PostgresCluster(bindir)
     redis_server = RedisServer()

@@ -15,6 +15,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.helpers import require
 from tests.live_servers import PROJECT_DIR, collected_static_root, database_copy
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -26,15 +27,6 @@ pytestmark = [
     ),
     pytest.mark.django_db,
 ]
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip where a tool is missing, but fail in CI, which installs it."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def redis_available() -> bool:

@@ -24,6 +24,7 @@ from wagtail.documents import get_document_model
 
 from bench.server import Gunicorn
 from projects.models import ProjectPage
+from tests.helpers import require
 from tests.live_servers import collected_static_root, database_copy, manage_py
 
 PROJECT_DIR = Path(settings.BASE_DIR)
@@ -283,20 +284,10 @@ document.addEventListener("securitypolicyviolation", (event) => window.__csp.pus
 """
 
 
-def require_chromium() -> None:
-    """Skip without Chromium; in CI fail, so a green run means the browser check ran."""
-    if CHROMIUM.exists():
-        return
-    message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message + "; CI is set, so this is a failure", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def live_site(django_db_setup, django_db_blocker, tmp_path_factory):
     """(base URL, ids) of the demo site on gunicorn with production settings."""
-    require_chromium()
+    require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     directory = tmp_path_factory.mktemp("csp-site")
     with contextlib.ExitStack() as stack:
         with django_db_blocker.unblock():

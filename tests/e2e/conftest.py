@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.site_server import PROJECT_DIR, Site
+from tests.helpers import require
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 AXE_SCRIPT = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,15 +38,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "e2e: real-browser test (Chromium) against the site served by gunicorn"
     )
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip without the tool; in CI fail instead, so a green run means the tests ran."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.hookimpl(wrapper=True)
