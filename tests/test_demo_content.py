@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Locale, Page, Revision
 
-from cms.demo.districts import DISTRICTS, read_districts_csv
+from cms.demo.districts import DISTRICTS, KINDS, read_districts_csv
 from directory.models import Organisation, Person, Topic
 from districts.models import DistrictPage
 from projects.models import ProjectPage
@@ -128,6 +128,42 @@ def test_a_bad_value_in_the_district_csv_names_its_line(tmp_path):
     with pytest.raises(CommandError, match=r"kreise\.csv, line 3: .*'viele'"):
         call_command("load_demo_content", districts_csv=str(csv_file))
     assert not DistrictPage.objects.filter(ags__in=["16098", "16099"]).exists()
+
+
+def write_districts_csv(path, *rows: str) -> str:
+    """The built-in districts and ``rows`` as a CSV of the reference list's columns."""
+    labels = {kind: label for label, kind in KINDS.items()}
+    lines = [f"{d.ags},{d.name},{labels[d.kind]},{d.seat},,,," for d in DISTRICTS]
+    header = "ags,name,kind,seat,valid_until,population,population_date,population_source"
+    path.write_text("\n".join([header, *lines, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_status_note_belongs_to_its_district_only(tmp_path):
+    """Eisenach's page says it joined the Wartburgkreis; another district whose status
+    ended (from a CSV) must not say that of itself."""
+    eisenach = DistrictPage.objects.get(ags="16056", locale__language_code="de")
+    assert "Wartburgkreis" in eisenach.status_note
+    csv_file = write_districts_csv(
+        tmp_path / "kreise.csv", "16099,Altstadt,kreisfreie Stadt,,2020-12-31,,,"
+    )
+    call_command("load_demo_content", districts_csv=csv_file)
+    ended = DistrictPage.objects.get(ags="16099", locale__language_code="de")
+    assert ended.valid_until.isoformat() == "2020-12-31"
+    assert ended.status_note == ""
+
+
+def test_a_district_list_without_the_projects_districts_is_refused(tmp_path):
+    csv_file = tmp_path / "kreise.csv"
+    csv_file.write_text(
+        "ags,name,kind,seat,valid_until,population,population_date,population_source\n"
+        "16051,Erfurt,kreisfreie Stadt,,,,,\n",
+        encoding="utf-8",
+    )
+    before = counts()
+    with pytest.raises(CommandError, match=r"the demo projects name districts it lacks: .*16077"):
+        call_command("load_demo_content", districts_csv=str(csv_file))
+    assert counts() == before
 
 
 def test_the_built_in_districts_are_the_reference_list():

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from cms.demo.text import T
+
 # The CSV's spelling of a district's kind → DistrictPage.kind.
 KINDS = {"Landkreis": "landkreis", "kreisfreie Stadt": "kreisfreie_stadt"}
 
@@ -73,6 +75,33 @@ DISTRICTS: tuple[District, ...] = (
     District("16077", "Altenburger Land", RURAL, "Altenburg", **_counted(88787, "2022-12-31", "Landkreis_Altenburger_Land")),
 )
 # fmt: on
+
+# What a district's page says about a change of its status, by AGS.
+STATUS_NOTES = {
+    "16056": T(
+        "Seit dem 1. Juli 2021 gehört Eisenach als Große Kreisstadt zum Wartburgkreis.",
+        "Since 1 July 2021 Eisenach has belonged to the Wartburgkreis as a major district town.",
+    ),
+}
+
+
+def profile(district: District) -> T:
+    """The demo's one-sentence profile of a district, in both languages."""
+    name, seat, until = district.name, district.seat, district.valid_until
+    if until:
+        return T(
+            f"{name} war bis zum {until:%d.%m.%Y} eine kreisfreie Stadt in Thüringen.",
+            f"{name} was a district-free city in Thuringia until {until:%d %B %Y}.",
+        )
+    if district.kind == CITY:
+        return T(
+            f"{name} ist eine kreisfreie Stadt in Thüringen.",
+            f"{name} is a district-free city in Thuringia.",
+        )
+    return T(
+        f"Der Landkreis {name} liegt in Thüringen; Kreissitz ist {seat}.",
+        f"The rural district of {name} is in Thuringia; its seat is {seat}.",
+    )
 
 
 def read_districts_csv(path: Path) -> list[District]:

@@ -17,7 +17,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.demo import content as demo
-from cms.demo.districts import DISTRICTS, District, read_districts_csv
+from cms.demo.districts import DISTRICTS, STATUS_NOTES, District, profile, read_districts_csv
 from cms.demo.roles import ensure_roles
 from cms.demo.text import Glossary, T
 from cms.models import FooterLinks
@@ -48,7 +48,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--districts-csv",
-            type=Path,
             help=(
                 "CSV of districts (ags,name,kind,seat,valid_until,population,…) to load instead "
                 "of Thuringia's built-in list."
@@ -58,6 +57,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         csv_path = options["districts_csv"]
         districts = read_districts_csv(Path(csv_path)) if csv_path else DISTRICTS
+        named = {ags for project in demo.PROJECTS for ags in project["districts"]}
+        if missing := sorted(named - {district.ags for district in districts}):
+            raise CommandError(
+                f"{csv_path}: the demo projects name districts it lacks: {', '.join(missing)}"
+            )
         self.glossary = Glossary()
         self.created = 0
         self.de = Locale.objects.get_or_create(language_code="de")[0]
@@ -181,51 +185,25 @@ class Command(BaseCommand):
         g = self.glossary
         pages = {}
         for district in districts:
-            name, seat, valid_until = district.name, district.seat, district.valid_until
+            note = STATUS_NOTES.get(district.ags)
             page = DistrictPage(
-                title=name,
-                slug=german_slug(name),
+                title=district.name,
+                slug=german_slug(district.name),
                 kind=district.kind,
                 ags=district.ags,
-                seat=seat,
-                valid_until=valid_until,
+                seat=district.seat,
+                valid_until=district.valid_until,
                 population=district.population,
                 population_date=district.population_date,
                 population_source=district.population_source,
-                profile=self.rich(self.district_profile(name, district.kind, seat, valid_until)),
-                status_note=(
-                    g(
-                        T(
-                            "Seit dem 1. Juli 2021 gehört Eisenach als Große Kreisstadt zum Wartburgkreis.",
-                            "Since 1 July 2021 Eisenach has belonged to the Wartburgkreis as a major district town.",
-                        )
-                    )
-                    if valid_until
-                    else ""
-                ),
+                profile=self.rich(profile(district)),
+                status_note=g(note) if note else "",
             )
-            g.entries.setdefault(name, name)
-            g.entries.setdefault(page.slug, page.slug)
-            if seat:
-                g.entries.setdefault(seat, seat)
+            for term in (district.name, page.slug, district.seat):
+                if term:
+                    g.entries.setdefault(term, term)
             pages[district.ags] = self.add_page(index, page)
         return pages
-
-    def district_profile(self, name: str, kind: str, seat: str, valid_until) -> T:
-        if valid_until:
-            return T(
-                f"{name} war bis zum {valid_until:%d.%m.%Y} eine kreisfreie Stadt in Thüringen.",
-                f"{name} was a district-free city in Thuringia until {valid_until:%d %B %Y}.",
-            )
-        if kind == "kreisfreie_stadt":
-            return T(
-                f"{name} ist eine kreisfreie Stadt in Thüringen.",
-                f"{name} is a district-free city in Thuringia.",
-            )
-        return T(
-            f"Der Landkreis {name} liegt in Thüringen; Kreissitz ist {seat}.",
-            f"The rural district of {name} is in Thuringia; its seat is {seat}.",
-        )
 
     def project(self, index, data, topics, people, orgs, districts) -> ProjectPage:
         g = self.glossary
